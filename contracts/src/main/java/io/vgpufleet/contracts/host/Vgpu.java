@@ -1,0 +1,44 @@
+package io.vgpufleet.contracts.host;
+
+import static io.vgpufleet.contracts.Checks.validGpuUuid;
+import static io.vgpufleet.contracts.Checks.identifier;
+import static io.vgpufleet.contracts.Checks.validParams;
+import static io.vgpufleet.contracts.Checks.validPciBdf;
+import static io.vgpufleet.contracts.Checks.validUuid;
+import static io.vgpufleet.contracts.Checks.vgpuTypeId;
+
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A vGPU that exists on a host.
+ *
+ * @param uuid the mdev UUID; on vendor-VFIO hosts the vGPU instance UUID
+ * @param gpuUuid the pGPU it lives on
+ * @param virtualFunctionBdf the VF that carries it (vendor-VFIO hosts only)
+ * @param vmId the VM that has it attached, where the hypervisor says so
+ * @param params the {@code nvidia/vgpu_params} in force
+ * @param migrationVersion the device's {@code migration_version}, where the host has one
+ */
+public record Vgpu(
+        String uuid,
+        String gpuUuid,
+        String typeId,
+        @Nullable String virtualFunctionBdf,
+        @Nullable String vmId,
+        Map<String, String> params,
+        @Nullable String migrationVersion) {
+
+    public Vgpu {
+        validUuid(uuid, "uuid");
+        validGpuUuid(gpuUuid, "gpuUuid");
+        vgpuTypeId(typeId, "typeId");
+        if (virtualFunctionBdf != null) {
+            validPciBdf(virtualFunctionBdf, "virtualFunctionBdf");
+        }
+        if (vmId != null) {
+            identifier(vmId, "vmId");
+        }
+        params = validParams(params, "params");
+    }
+}

@@ -1,0 +1,75 @@
+package io.vgpufleet.contracts.messaging;
+
+import io.vgpufleet.contracts.messaging.Topic.CleanupPolicy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every topic of the suite, in one place. Keys are chosen so that one partition owns what must be
+ * serialised: a host's snapshots, commands and replies by host id; a pGPU's health by pGPU UUID.
+ *
+ * <p>Each topic that is consumed has a dead-letter topic named {@code <topic>.dlq} with the same
+ * partition count (a dead letter keeps its partition), holding records that could not be read, with
+ * the reason in the {@code kafka_dlt-exception-message} header.
+ */
+public final class TopicCatalogue {
+
+    public static final int PARTITIONS = 12;
+
+    public static final Topic HOST_SNAPSHOTS =
+            new Topic("vgpu.agent.host-snapshots.v1", "host id", PARTITIONS, CleanupPolicy.COMPACT, null);
+    public static final Topic HEALTH_SIGNALS = new Topic(
+            "vgpu.agent.health-signals.v1", "pGPU UUID", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(7));
+    public static final Topic AGENT_COMMANDS =
+            new Topic("vgpu.agent.commands.v1", "host id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(1));
+    public static final Topic COMMAND_REPLIES = new Topic(
+            "vgpu.agent.command-replies.v1", "host id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(7));
+    public static final Topic GPU_HEALTH =
+            new Topic("vgpu.health.gpu-health.v1", "pGPU UUID", PARTITIONS, CleanupPolicy.COMPACT, null);
+    public static final Topic GPU_CORDONS =
+            new Topic("vgpu.health.gpu-cordons.v1", "pGPU UUID", PARTITIONS, CleanupPolicy.COMPACT, null);
+    public static final Topic VGPU_STATES = new Topic(
+            "vgpu.lifecycle.vgpu-states.v1", "request id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
+    public static final Topic MIGRATION_PROGRESS = new Topic(
+            "vgpu.migration.progress.v1", "migration id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
+
+    private static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(14);
+
+    private static final List<Topic> STREAMS = List.of(
+            HOST_SNAPSHOTS,
+            HEALTH_SIGNALS,
+            AGENT_COMMANDS,
+            COMMAND_REPLIES,
+            GPU_HEALTH,
+            GPU_CORDONS,
+            VGPU_STATES,
+            MIGRATION_PROGRESS);
+
+    private TopicCatalogue() {}
+
+    /** The topics that carry the suite's records, without their dead-letter topics. */
+    public static List<Topic> streams() {
+        return STREAMS;
+    }
+
+    /** Every topic to provision: the streams and a dead-letter topic for each. */
+    public static List<Topic> all() {
+        List<Topic> all = new ArrayList<>(STREAMS);
+        STREAMS.forEach(topic -> all.add(deadLetterOf(topic)));
+        return List.copyOf(all);
+    }
+
+    public static Topic deadLetterOf(Topic topic) {
+        if (topic.isDeadLetter()) {
+            throw new IllegalArgumentException(topic + " is a dead-letter topic itself");
+        }
+        return new Topic(topic.name() + ".dlq", topic.key(), topic.partitions(), CleanupPolicy.DELETE,
+                DEAD_LETTER_RETENTION);
+    }
+
+    public static Optional<Topic> byName(String name) {
+        return all().stream().filter(topic -> topic.name().equals(name)).findFirst();
+    }
+}

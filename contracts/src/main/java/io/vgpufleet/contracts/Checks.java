@@ -20,7 +20,8 @@ public final class Checks {
             Pattern.compile("GPU-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final Pattern PCI_BDF = Pattern.compile("[0-9a-f]{4}:[0-9a-f]{2}:[0-1][0-9a-f]\\.[0-7]");
     private static final Pattern TYPE_ID = Pattern.compile("nvidia-[0-9]{1,6}|[0-9]{1,6}");
-    private static final Pattern HOST_ID = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?");
+    // no empty DNS label: "a..b" is no host name, and ".." has no business in anything that may become a path
+    private static final Pattern HOST_ID = Pattern.compile("(?!.*\\.\\.)[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
     private static final Pattern PARAM_KEY = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern PARAM_VALUE = Pattern.compile("[A-Za-z0-9._:-]{0,128}");
@@ -128,14 +129,31 @@ public final class Checks {
 
     /** Echoes hostile input back in messages without control characters and without unbounded length. */
     public static String printable(String value) {
-        StringBuilder out = new StringBuilder(Math.min(value.length(), 80));
-        for (int i = 0; i < value.length() && out.length() < 80; i++) {
+        return printable(value, 80);
+    }
+
+    /**
+     * As {@link #printable(String)}, cut after {@code maxLength} characters. C0 and C1 controls, line and
+     * paragraph separators and format characters (bidi overrides) become {@code ?}: none of them may
+     * reach a log line or a header.
+     */
+    public static String printable(String value, int maxLength) {
+        StringBuilder out = new StringBuilder(Math.min(value.length(), maxLength) + 3);
+        for (int i = 0; i < value.length() && out.length() < maxLength; i++) {
             char c = value.charAt(i);
-            out.append(c < 0x20 || c == 0x7f ? '?' : c);
+            out.append(invisible(c) ? '?' : c);
         }
-        if (value.length() > 80) {
+        if (value.length() > maxLength) {
             out.append("...");
         }
         return out.toString();
+    }
+
+    private static boolean invisible(char c) {
+        int type = Character.getType(c);
+        return Character.isISOControl(c)
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR
+                || type == Character.FORMAT;
     }
 }

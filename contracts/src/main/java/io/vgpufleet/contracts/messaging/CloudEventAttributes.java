@@ -2,6 +2,7 @@ package io.vgpufleet.contracts.messaging;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.vgpufleet.contracts.Checks;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.function.Function;
@@ -51,7 +52,7 @@ public record CloudEventAttributes(String id, String type, String source, Instan
         String specVersion = header.apply(SPEC_VERSION);
         if (!SPEC_VERSION_VALUE.equals(specVersion)) {
             throw new MalformedRecordException("header " + SPEC_VERSION + " must be " + SPEC_VERSION_VALUE + ", was "
-                    + (specVersion == null ? "absent" : "'" + specVersion + "'"));
+                    + (specVersion == null ? "absent" : "'" + Checks.printable(specVersion) + "'"));
         }
         String id = required(header, ID);
         String type = required(header, TYPE);
@@ -61,7 +62,7 @@ public record CloudEventAttributes(String id, String type, String source, Instan
         try {
             return new CloudEventAttributes(id, type, source, Instant.parse(time), subject);
         } catch (DateTimeParseException e) {
-            throw new MalformedRecordException("header " + TIME + " is not an RFC 3339 time: '" + time + "'");
+            throw new MalformedRecordException("header " + TIME + " is not an RFC 3339 time: '" + Checks.printable(time) + "'");
         }
     }
 

@@ -14,11 +14,11 @@ import org.apache.kafka.common.header.Header;
  */
 public final class DeadLetters {
 
-    public static final String REASON = "kafka_dlt-exception-message";
-    public static final String EXCEPTION = "kafka_dlt-exception-fqcn";
-    public static final String ORIGINAL_TOPIC = "kafka_dlt-original-topic";
-    public static final String ORIGINAL_PARTITION = "kafka_dlt-original-partition";
-    public static final String ORIGINAL_OFFSET = "kafka_dlt-original-offset";
+    public static final String REASON = "x-exception-message";
+    public static final String EXCEPTION = "x-exception-fqcn";
+    public static final String ORIGINAL_TOPIC = "x-original-topic";
+    public static final String ORIGINAL_PARTITION = "x-original-partition";
+    public static final String ORIGINAL_OFFSET = "x-original-offset";
 
     private DeadLetters() {}
 

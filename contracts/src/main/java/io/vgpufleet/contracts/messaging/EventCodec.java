@@ -32,6 +32,8 @@ public final class EventCodec {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    private static final int REASON_LENGTH = 500;
+
     private final Clock clock;
     private final Supplier<UUID> ids;
     private final String source;
@@ -107,13 +109,36 @@ public final class EventCodec {
         }
     }
 
+    /**
+     * The constructor's own message where a record refused the values, otherwise Jackson's, prefixed with
+     * the path of the offending field ({@code gpus[0].memoryMib: ...}): Jackson's message alone does not
+     * say which field was missing or wrong. Long enough for a constructor's message, which already bounds
+     * the hostile values it echoes.
+     */
     private static String reason(JacksonException e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
         String message = cause instanceof IllegalArgumentException ? cause.getMessage() : e.getOriginalMessage();
-        return Checks.printable(message == null ? e.getClass().getSimpleName() : message);
+        String text = message == null ? e.getClass().getSimpleName() : message;
+        String path = path(e);
+        return Checks.printable(path.isEmpty() ? text : path + ": " + text, REASON_LENGTH);
+    }
+
+    private static String path(JacksonException e) {
+        StringBuilder path = new StringBuilder();
+        for (JacksonException.Reference reference : e.getPath()) {
+            if (reference.getPropertyName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getPropertyName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 
     /** Decodes a UTF-8 header value, for accessors over Spring message headers. */

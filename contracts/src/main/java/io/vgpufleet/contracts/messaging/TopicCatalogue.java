@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * <p>Each topic that is consumed has a dead-letter topic named {@code <topic>.dlq} with the same
  * partition count (a dead letter keeps its partition), holding records that could not be read, with
- * the reason in the {@code kafka_dlt-exception-message} header.
+ * the reason in the {@code x-exception-message} header.
  */
 public final class TopicCatalogue {
 

@@ -70,31 +70,31 @@ public final class JsonSchemas {
             Class<?> raw = (Class<?>) parameterized.getRawType();
             Type[] arguments = parameterized.getActualTypeArguments();
             if (List.class.isAssignableFrom(raw)) {
-                return Map.of("type", "array", "items", schemaOf(arguments[0]));
+                return ordered("type", "array", "items", schemaOf(arguments[0]));
             }
             if (Map.class.isAssignableFrom(raw) && arguments[0] == String.class) {
-                return Map.of("type", "object", "additionalProperties", schemaOf(arguments[1]));
+                return ordered("type", "object", "additionalProperties", schemaOf(arguments[1]));
             }
             throw new IllegalArgumentException("no JSON Schema mapping for " + type);
         }
         Class<?> raw = (Class<?>) type;
         if (raw == String.class) {
-            return Map.of("type", "string");
+            return ordered("type", "string");
         }
         if (raw == int.class || raw == long.class || raw == Integer.class || raw == Long.class) {
-            return Map.of("type", "integer");
+            return ordered("type", "integer");
         }
         if (raw == double.class || raw == Double.class) {
-            return Map.of("type", "number");
+            return ordered("type", "number");
         }
         if (raw == boolean.class || raw == Boolean.class) {
-            return Map.of("type", "boolean");
+            return ordered("type", "boolean");
         }
         if (raw == Instant.class) {
-            return Map.of("type", "string", "format", "date-time");
+            return ordered("type", "string", "format", "date-time");
         }
         if (raw.isEnum()) {
-            return Map.of("type", "string", "enum", Arrays.stream(raw.getEnumConstants()).map(Object::toString).toList());
+            return ordered("type", "string", "enum", Arrays.stream(raw.getEnumConstants()).map(Object::toString).toList());
         }
         if (raw.isRecord()) {
             return objectSchema(raw);
@@ -102,7 +102,19 @@ public final class JsonSchemas {
         throw new IllegalArgumentException("no JSON Schema mapping for " + raw.getName());
     }
 
+    /**
+     * A map that keeps the order its entries are given in. {@code Map.of} iterates in an order that
+     * changes from one JVM to the next, which would make the committed schema text flap.
+     */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return map;
+    }
+
     private static Map<String, Object> orNull(Map<String, Object> schema) {
-        return Map.of("anyOf", List.of(schema, Map.of("type", "null")));
+        return ordered("anyOf", List.of(schema, ordered("type", "null")));
     }
 }

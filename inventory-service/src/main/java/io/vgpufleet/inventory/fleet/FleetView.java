@@ -1,0 +1,83 @@
+package io.vgpufleet.inventory.fleet;
+
+import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.host.PhysicalGpu;
+import io.vgpufleet.contracts.host.Vgpu;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The latest snapshot of every host, as read from the compacted host-snapshot topic. Pure state: the
+ * Kafka binding feeds it, the REST API reads it. Rebuilt from the topic's beginning at every start
+ * (the topic keeps the latest snapshot per host), so a restart loses nothing.
+ *
+ * <p>A snapshot older than the one held for its host is ignored, so a replay or a late duplicate never
+ * moves a host back in time.
+ */
+public final class FleetView {
+
+    private final Map<String, HostEntry> hosts = new ConcurrentHashMap<>();
+
+    /** A host's latest snapshot and when this service last heard from it. */
+    public record HostEntry(HostSnapshot snapshot, Instant lastSeenAt) {}
+
+    /** Takes a snapshot in; answers whether it changed the view. */
+    public boolean apply(HostSnapshot snapshot, Instant receivedAt) {
+        boolean[] applied = {false};
+        hosts.compute(snapshot.hostId(), (id, held) -> {
+            if (held != null && isOlder(snapshot, held.snapshot())) {
+                return held;
+            }
+            applied[0] = true;
+            return new HostEntry(snapshot, receivedAt);
+        });
+        return applied[0];
+    }
+
+    private static boolean isOlder(HostSnapshot candidate, HostSnapshot held) {
+        int byTime = candidate.observedAt().compareTo(held.observedAt());
+        return byTime < 0 || (byTime == 0 && candidate.sequence() < held.sequence());
+    }
+
+    /** Hosts ordered by host id. */
+    public List<HostEntry> hosts() {
+        return hosts.values().stream()
+                .sorted(Comparator.comparing(entry -> entry.snapshot().hostId()))
+                .toList();
+    }
+
+    public Optional<HostEntry> host(String hostId) {
+        return Optional.ofNullable(hosts.get(hostId));
+    }
+
+    /** Every pGPU of the fleet with its host, ordered by host id then PCI address. */
+    public List<GpuEntry> gpus() {
+        return hosts().stream()
+                .flatMap(host -> host.snapshot().gpus().stream()
+                        .sorted(Comparator.comparing(PhysicalGpu::pciBdf))
+                        .map(gpu -> new GpuEntry(host, gpu)))
+                .toList();
+    }
+
+    public Optional<GpuEntry> gpu(String gpuUuid) {
+        return hosts.values().stream()
+                .flatMap(host -> host.snapshot().gpus().stream()
+                        .filter(gpu -> gpu.uuid().equals(gpuUuid))
+                        .map(gpu -> new GpuEntry(host, gpu)))
+                .findFirst();
+    }
+
+    /** A pGPU with the host it is in. */
+    public record GpuEntry(HostEntry host, PhysicalGpu gpu) {
+
+        public List<Vgpu> vgpus() {
+            return host.snapshot().vgpus().stream()
+                    .filter(vgpu -> vgpu.gpuUuid().equals(gpu.uuid()))
+                    .toList();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.vgpufleet.inventory.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vgpufleet.contracts.host.EccMode;
+import io.vgpufleet.contracts.host.HostKind;
+import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.host.NvmlFacts;
+import io.vgpufleet.contracts.host.PhysicalGpu;
+import io.vgpufleet.contracts.host.VgpuManagerStatus;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FleetViewTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+
+    @Test
+    void keepsTheNewestSnapshotOfEachHost() {
+        FleetView fleet = new FleetView();
+        fleet.apply(snapshot("h1", 1, T0, "GPU-00000001-0000-4000-8000-000000000001"), T0);
+        fleet.apply(snapshot("h1", 2, T0.plusSeconds(10), "GPU-00000001-0000-4000-8000-000000000002"), T0.plusSeconds(10));
+
+        assertThat(fleet.host("h1")).hasValueSatisfying(entry -> assertThat(entry.snapshot().sequence()).isEqualTo(2));
+        assertThat(fleet.gpu("GPU-00000001-0000-4000-8000-000000000001")).isEmpty();
+        assertThat(fleet.gpu("GPU-00000001-0000-4000-8000-000000000002")).isPresent();
+    }
+
+    @Test
+    void ignoresASnapshotOlderThanTheOneHeld() {
+        FleetView fleet = new FleetView();
+        fleet.apply(snapshot("h1", 5, T0.plusSeconds(10), "GPU-00000001-0000-4000-8000-000000000002"), T0);
+
+        boolean applied = fleet.apply(snapshot("h1", 4, T0, "GPU-00000001-0000-4000-8000-000000000001"), T0.plusSeconds(20));
+
+        assertThat(applied).isFalse();
+        assertThat(fleet.host("h1")).hasValueSatisfying(entry -> assertThat(entry.snapshot().sequence()).isEqualTo(5));
+    }
+
+    @Test
+    void acceptsARestartedAgentWhoseSequenceBeganAgain() {
+        FleetView fleet = new FleetView();
+        fleet.apply(snapshot("h1", 900, T0, "GPU-00000001-0000-4000-8000-000000000001"), T0);
+
+        assertThat(fleet.apply(snapshot("h1", 1, T0.plusSeconds(1), "GPU-00000001-0000-4000-8000-000000000001"), T0))
+                .isTrue();
+    }
+
+    @Test
+    void listsHostsAndGpusInAStableOrder() {
+        FleetView fleet = new FleetView();
+        fleet.apply(snapshot("h2", 1, T0, "GPU-00000002-0000-4000-8000-000000000001"), T0);
+        fleet.apply(snapshot("h1", 1, T0, "GPU-00000001-0000-4000-8000-000000000001"), T0);
+
+        assertThat(fleet.hosts()).extracting(entry -> entry.snapshot().hostId()).containsExactly("h1", "h2");
+        assertThat(fleet.gpus()).extracting(entry -> entry.gpu().uuid())
+                .containsExactly("GPU-00000001-0000-4000-8000-000000000001", "GPU-00000002-0000-4000-8000-000000000001");
+    }
+
+    private static HostSnapshot snapshot(String hostId, long sequence, Instant at, String gpuUuid) {
+        PhysicalGpu gpu = new PhysicalGpu(gpuUuid, "0000:3b:00.0", "Tesla T4", 16384, 0, "0-7", EccMode.ON, HostKind.MDEV,
+                false, NvmlFacts.unavailable("NVML_ERROR_LIBRARY_NOT_FOUND"), List.of(), List.of());
+        return new HostSnapshot(hostId, sequence, at, "test", HostKind.MDEV, new VgpuManagerStatus(true, null, List.of()),
+                List.of(gpu), List.of());
+    }
+}

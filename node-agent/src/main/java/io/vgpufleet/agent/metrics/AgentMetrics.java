@@ -1,0 +1,70 @@
+package io.vgpufleet.agent.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every metric the node agent exports. Names use Micrometer's dots (Prometheus shows
+ * {@code vgpu_agent_snapshots_published_total}); tags take only bounded values (a reason, a command
+ * type, an outcome), never a UUID.
+ *
+ * <p>One instance per agent, over the registry that {@code GET /metrics} renders.
+ */
+public final class AgentMetrics {
+
+    /** Snapshots sent, tagged {@code reason}: {@code start}, {@code change}, {@code heartbeat}, {@code command}. */
+    public static final String SNAPSHOTS_PUBLISHED = "vgpu.agent.snapshots.published";
+    /** Snapshots the broker did not take (the next attempt sends the state of then). */
+    public static final String SNAPSHOT_FAILURES = "vgpu.agent.snapshots.failed";
+    /** Commands answered, tagged {@code type} (the command's {@code ce_type}) and {@code outcome}. */
+    public static final String COMMANDS = "vgpu.agent.commands";
+    /** Command records that could not be read and went to the dead-letter topic. */
+    public static final String DEAD_LETTERS = "vgpu.agent.dead.letters";
+    /** How long the last discovery of the host took. */
+    public static final String DISCOVERY_DURATION = "vgpu.agent.discovery.last.duration.seconds";
+    /** Parts of the host the last discovery could not read (each also logged with its reason). */
+    public static final String DISCOVERY_PROBLEMS = "vgpu.agent.discovery.problems";
+    /** pGPUs in the last discovery. */
+    public static final String GPUS = "vgpu.agent.gpus";
+    /** vGPUs in the last discovery. */
+    public static final String VGPUS = "vgpu.agent.vgpus";
+
+    private final MeterRegistry registry;
+    private final AtomicLong discoveryNanos = new AtomicLong();
+    private final AtomicLong discoveryProblems = new AtomicLong();
+    private final AtomicLong gpus = new AtomicLong();
+    private final AtomicLong vgpus = new AtomicLong();
+
+    public AgentMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        registry.gauge(DISCOVERY_DURATION, discoveryNanos, nanos -> nanos.get() / 1e9);
+        registry.gauge(DISCOVERY_PROBLEMS, discoveryProblems);
+        registry.gauge(GPUS, gpus);
+        registry.gauge(VGPUS, vgpus);
+    }
+
+    public void snapshotPublished(String reason) {
+        Counter.builder(SNAPSHOTS_PUBLISHED).tag("reason", reason).register(registry).increment();
+    }
+
+    public void snapshotFailed() {
+        registry.counter(SNAPSHOT_FAILURES).increment();
+    }
+
+    public void commandAnswered(String commandType, String outcome) {
+        Counter.builder(COMMANDS).tag("type", commandType).tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void deadLettered() {
+        registry.counter(DEAD_LETTERS).increment();
+    }
+
+    public void discovered(Duration took, int problems, int gpuCount, int vgpuCount) {
+        discoveryNanos.set(took.toNanos());
+        discoveryProblems.set(problems);
+        gpus.set(gpuCount);
+        vgpus.set(vgpuCount);
+    }
+}

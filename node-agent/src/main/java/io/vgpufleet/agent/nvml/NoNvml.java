@@ -1,0 +1,28 @@
+package io.vgpufleet.agent.nvml;
+
+import java.util.Optional;
+
+/**
+ * The answer on a host without {@code libnvidia-ml.so.1} (or until the JNA binding lands): every
+ * device is unavailable with {@code NVML_ERROR_LIBRARY_NOT_FOUND}, and the agent reports what sysfs
+ * tells.
+ */
+public final class NoNvml implements NvmlPort {
+
+    public static final String LIBRARY_NOT_FOUND = "NVML_ERROR_LIBRARY_NOT_FOUND";
+
+    @Override
+    public NvmlDevice deviceAt(String pciBdf) {
+        return NvmlDevice.unavailable(LIBRARY_NOT_FOUND);
+    }
+
+    @Override
+    public Optional<String> vgpuInstanceUuidOn(String virtualFunctionBdf) {
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> driverVersion() {
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,71 @@
+package io.vgpufleet.service.messaging;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.EventPublisher;
+import io.vgpufleet.contracts.messaging.Topic;
+import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.cloud.stream.binder.kafka.utils.DlqDestinationResolver;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * What every service needs to speak the suite's Kafka conventions: the codec (CloudEvents headers,
+ * JSON), a publisher (idempotent, {@code acks=all}), the topic catalogue provisioned before any binding
+ * starts, and decoding of consumed records with their metrics.
+ *
+ * <p>Properties: {@code spring.kafka.bootstrap-servers} (the broker), {@code spring.application.name}
+ * (the CloudEvents source {@code urn:vgpu:service:<name>}), {@code vgpu.kafka.replication-factor}
+ * (default 3, lowered to the cluster size).
+ */
+@AutoConfiguration
+public class MessagingAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EventCodec eventCodec(Clock clock, @Value("${spring.application.name}") String service) {
+        return new EventCodec(clock, UUID::randomUUID, "urn:vgpu:service:" + service);
+    }
+
+    @Bean
+    TopicCatalogueProvisioning topicCatalogueProvisioning(
+            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            @Value("${vgpu.kafka.replication-factor:3}") short replicationFactor) {
+        return new TopicCatalogueProvisioning(bootstrapServers, replicationFactor);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    EventPublisher eventPublisher(
+            EventCodec codec,
+            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            @Value("${spring.application.name}") String service,
+            TopicCatalogueProvisioning provisioned) {
+        return new EventPublisher(EventPublisher.producer(bootstrapServers, service, Map.of()), codec);
+    }
+
+    /** Dead letters go to {@code <topic>.dlq}, the catalogue's dead-letter topic of the record's topic. */
+    @Bean
+    DlqDestinationResolver deadLetterTopics() {
+        return (record, exception) -> TopicCatalogue.byName(record.topic())
+                .map(TopicCatalogue::deadLetterOf)
+                .map(Topic::name)
+                .orElseThrow(() -> new IllegalStateException(record.topic() + " is not in the topic catalogue"));
+    }
+
+    @Bean
+    InboundRecords inboundRecords(EventCodec codec, MeterRegistry meters, TopicCatalogueProvisioning provisioned) {
+        return new InboundRecords(codec, meters);
+    }
+}

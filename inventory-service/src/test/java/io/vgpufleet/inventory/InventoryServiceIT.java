@@ -3,6 +3,7 @@ package io.vgpufleet.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vgpufleet.contracts.host.EccMode;
 import io.vgpufleet.contracts.host.HostKind;
 import io.vgpufleet.contracts.host.HostSnapshot;
@@ -11,23 +12,18 @@ import io.vgpufleet.contracts.host.PhysicalGpu;
 import io.vgpufleet.contracts.host.VgpuClass;
 import io.vgpufleet.contracts.host.VgpuManagerStatus;
 import io.vgpufleet.contracts.host.VgpuTypeCapacity;
-import io.vgpufleet.contracts.messaging.CloudEventAttributes;
-import io.vgpufleet.contracts.messaging.DeadLetters;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.service.testing.ServiceChecks;
 import io.vgpufleet.testing.KafkaBroker;
 import io.vgpufleet.testing.RealKafka;
-import io.vgpufleet.testing.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -48,11 +44,12 @@ class InventoryServiceIT {
     @Autowired
     Environment environment;
 
+    @Autowired
+    MeterRegistry meters;
+
     @Test
     void reportsHealthyOnceBoundToItsTopics() throws Exception {
-        HttpResponse<String> health = get("/actuator/health");
-        assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(health.body()).path("status").asString()).isEqualTo("UP");
+        ServiceChecks.assertHealthy(environment.getRequiredProperty("local.server.port", Integer.class));
     }
 
     @Test
@@ -87,23 +84,9 @@ class InventoryServiceIT {
 
     @Test
     void deadLettersABrokenSnapshotWithItsReasonAndCarriesOn(KafkaBroker broker) throws Exception {
-        TopicProbe probe = new TopicProbe(broker.bootstrapServers());
-        String topic = TopicCatalogue.HOST_SNAPSHOTS.name();
-        probe.send(topic, "inv-broken", "{not json".getBytes(StandardCharsets.UTF_8), Map.of(
-                CloudEventAttributes.SPEC_VERSION, "1.0",
-                CloudEventAttributes.ID, "broken-1",
-                CloudEventAttributes.TYPE, "vgpu.agent.host-snapshot.v1",
-                CloudEventAttributes.SOURCE, "urn:test",
-                CloudEventAttributes.TIME, Instant.now().toString(),
-                CloudEventAttributes.SUBJECT, "inv-broken"));
-        publisher.publish(snapshot("inv-host-after-broken", "GPU-0000000b-0000-4000-8000-000000000001", "0000:af:00.0"))
-                .get();
-
-        ConsumerRecord<byte[], byte[]> letter = probe.await(TopicCatalogue.deadLetterOf(TopicCatalogue.HOST_SNAPSHOTS).name(),
-                Duration.ofSeconds(30), record -> "inv-broken".equals(TopicProbe.key(record)));
-        assertThat(TopicProbe.header(letter, DeadLetters.REASON))
-                .contains("payload is not a valid vgpu.agent.host-snapshot.v1");
-        assertThat(TopicProbe.header(letter, DeadLetters.ORIGINAL_TOPIC)).isEqualTo(topic);
+        ServiceChecks.assertDeadLettersBrokenRecordsAndCarriesOn(broker.bootstrapServers(), TopicCatalogue.HOST_SNAPSHOTS,
+                snapshot("inv-host-after-broken", "GPU-0000000b-0000-4000-8000-000000000001", "0000:af:00.0"), publisher,
+                meters);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(
                 () -> assertThat(get("/api/v1/hosts/inv-host-after-broken").statusCode()).isEqualTo(200));
     }

@@ -1,0 +1,13 @@
+package io.vgpufleet.health;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The health-service: GPU health signals to verdicts, cordons and drain requests. */
+@SpringBootApplication
+public class HealthServiceApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(HealthServiceApplication.class, args);
+    }
+}

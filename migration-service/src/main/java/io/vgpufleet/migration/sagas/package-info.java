@@ -1,0 +1,2 @@
+/** Migration sagas and their inputs: GPU health verdicts and agent replies. */
+package io.vgpufleet.migration.sagas;

@@ -9,8 +9,8 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Dead letters: a record that could not be read is copied, key, value and headers unchanged, to its
- * topic's {@code .dlq} topic in the same partition, with the reason added. The header names are Spring
- * Kafka's, so records dead-lettered by the Spring services and by the node agent read alike.
+ * topic's {@code .dlq} topic in the same partition, with the reason added. The header names are the Spring
+ * Cloud Stream Kafka binder's, so records dead-lettered by the Spring services and by the node agent read alike.
  */
 public final class DeadLetters {
 

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Waits until HTTP health endpoints answer {@code 200}, all within one overall deadline, and says which
@@ -55,12 +56,20 @@ public final class HealthWait {
 
     /** Polls every pending target each interval until all answered 200, ended, or {@code timeout} passed. */
     public Result await(List<Target> targets, Duration timeout) throws InterruptedException {
+        return await(targets, timeout, () -> false);
+    }
+
+    /**
+     * As {@link #await(List, Duration)}, but gives up as soon as {@code cancelled} says so (the sandbox is
+     * being stopped); targets still pending then are reported as {@code "cancelled"}.
+     */
+    public Result await(List<Target> targets, Duration timeout, BooleanSupplier cancelled) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<Target> pending = new ArrayList<>(targets);
         Map<String, String> lastSeen = new LinkedHashMap<>();
         Map<String, String> failed = new LinkedHashMap<>();
         List<String> up = new ArrayList<>();
-        while (!pending.isEmpty()) {
+        while (!pending.isEmpty() && !cancelled.getAsBoolean()) {
             for (Target target : List.copyOf(pending)) {
                 String answer = probe(target.url());
                 if (answer == null) {
@@ -80,8 +89,9 @@ public final class HealthWait {
             Thread.sleep(Math.min(pollInterval.toMillis(), Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
         }
         for (Target target : pending) {
-            failed.put(target.name(), target.url() + " did not answer 200 within " + timeout.toSeconds() + " s (last: "
-                    + lastSeen.getOrDefault(target.name(), "no answer") + ")");
+            failed.put(target.name(), cancelled.getAsBoolean() ? "cancelled"
+                    : target.url() + " did not answer 200 within " + timeout.toSeconds() + " s (last: "
+                            + lastSeen.getOrDefault(target.name(), "no answer") + ")");
         }
         Map<String, String> notUp = new LinkedHashMap<>();
         for (Target target : targets) {
@@ -93,7 +103,7 @@ public final class HealthWait {
     }
 
     /** {@code null} when the endpoint answered 200, otherwise what it answered instead. */
-    private String probe(URI url) throws InterruptedException {
+    private @Nullable String probe(URI url) throws InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT).GET().build();
         try {
             HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());

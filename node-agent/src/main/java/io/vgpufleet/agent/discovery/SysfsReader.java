@@ -75,6 +75,14 @@ public final class SysfsReader {
         return Optional.of(read(segments));
     }
 
+    /** Checks that a directory exists and lies inside the root, e.g. a device a link names. */
+    public void requireDirectory(String... segments) throws SysfsException {
+        Path dir = inside(path(segments));
+        if (!Files.isDirectory(dir)) {
+            throw new SysfsException(relative(path(segments)) + " is not a directory");
+        }
+    }
+
     /** The names in a directory, sorted; empty where the directory does not exist. */
     public List<String> list(String... segments) throws SysfsException {
         Path dir = path(segments);

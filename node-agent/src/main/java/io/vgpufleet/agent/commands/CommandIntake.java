@@ -1,0 +1,207 @@
+package io.vgpufleet.agent.commands;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.vgpufleet.agent.metrics.AgentMetrics;
+import io.vgpufleet.contracts.command.AgentCommand;
+import io.vgpufleet.contracts.command.CommandFailed;
+import io.vgpufleet.contracts.command.CommandRejected;
+import io.vgpufleet.contracts.command.CommandReply;
+import io.vgpufleet.contracts.messaging.DeadLetters;
+import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.EventPublisher;
+import io.vgpufleet.contracts.messaging.MalformedRecordException;
+import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads {@code vgpu.agent.commands.v1} on its own thread (group {@code node-agent-<hostId>}) and
+ * answers every command addressed to this host.
+ *
+ * <ul>
+ *   <li>Records are keyed by host id and every agent reads the whole topic, so a record keyed for
+ *       another host is skipped unread: that host's agent answers it. A record keyed for this host
+ *       whose payload names another host is refused with {@code CommandRejected} and not executed.
+ *   <li>A record keyed for this host that cannot be decoded is copied to {@code
+ *       vgpu.agent.commands.v1.dlq} with the reason, and the intake carries on with the next record. A
+ *       record without a key belongs to no host and is skipped with a warning (every agent would
+ *       otherwise dead-letter the same record).
+ *   <li>Offsets are committed after the records of a poll are answered: at least once, with repeats
+ *       answered from the {@link CommandHandler}'s memory of outcomes.
+ * </ul>
+ */
+public final class CommandIntake implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(CommandIntake.class);
+    private static final Duration POLL = Duration.ofMillis(500);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
+
+    private final byte[] hostKey;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> deadLetterProducer;
+    private final EventCodec codec;
+    private final EventPublisher replies;
+    private final CommandHandler handler;
+    private final AgentMetrics metrics;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private boolean started;
+
+    public CommandIntake(String hostId, String bootstrapServers, EventCodec codec, EventPublisher replies,
+            CommandHandler handler, AgentMetrics metrics) {
+        this.hostKey = hostId.getBytes(UTF_8);
+        this.codec = codec;
+        this.replies = replies;
+        this.handler = handler;
+        this.metrics = metrics;
+        this.consumer = new KafkaConsumer<>(consumerConfig(hostId, bootstrapServers));
+        this.deadLetterProducer = new KafkaProducer<>(deadLetterConfig(hostId, bootstrapServers));
+        this.thread = new Thread(this::run, "command-intake");
+    }
+
+    public static String groupId(String hostId) {
+        return "node-agent-" + hostId;
+    }
+
+    public void start() {
+        consumer.subscribe(List.of(TopicCatalogue.AGENT_COMMANDS.name()));
+        thread.start();
+        started = true;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    take(record);
+                }
+                if (!records.isEmpty()) {
+                    consumer.commitSync();
+                }
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("command intake stopped: {}", e.toString(), e);
+        } finally {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    private void take(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
+        if (record.key() == null) {
+            log.warn("skipping unkeyed record at {}-{}@{}: commands are keyed by host id",
+                    record.topic(), record.partition(), record.offset());
+            return;
+        }
+        if (!Arrays.equals(record.key(), hostKey)) {
+            return;
+        }
+        AgentCommand command;
+        try {
+            command = (AgentCommand) codec.decode(record.topic(), record.headers(), record.value()).payload();
+        } catch (MalformedRecordException e) {
+            deadLetter(record, e);
+            return;
+        }
+        CommandReply reply = handler.handle(command);
+        send(reply);
+        metrics.commandAnswered(reply.commandType(), outcome(reply));
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, MalformedRecordException reason)
+            throws InterruptedException {
+        log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason.getMessage());
+        try {
+            deadLetterProducer.send(DeadLetters.of(record, reason)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            metrics.deadLettered();
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot dead-letter a command record: " + e, e);
+        }
+    }
+
+    private void send(CommandReply reply) throws InterruptedException {
+        try {
+            replies.publish(reply).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot send the reply to command " + reply.commandId() + ": " + e, e);
+        }
+    }
+
+    private static String outcome(CommandReply reply) {
+        if (reply instanceof CommandRejected) {
+            return "rejected";
+        }
+        return reply instanceof CommandFailed ? "failed" : "succeeded";
+    }
+
+    private static Map<String, Object> consumerConfig(String hostId, String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(hostId));
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "node-agent-" + hostId + "-commands");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        return config;
+    }
+
+    private static Map<String, Object> deadLetterConfig(String hostId, String bootstrapServers) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "node-agent-" + hostId + "-dead-letters");
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return config;
+    }
+
+    /** Whether the intake still reads commands (it stops only when closed or on a broker failure it cannot pass). */
+    public boolean running() {
+        return running && (!started || thread.isAlive());
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        if (!started) {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+        consumer.wakeup();
+        try {
+            thread.join(Duration.ofSeconds(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deadLetterProducer.close(Duration.ofSeconds(5));
+    }
+}

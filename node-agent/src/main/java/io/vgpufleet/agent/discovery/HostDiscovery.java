@@ -1,0 +1,297 @@
+package io.vgpufleet.agent.discovery;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.vgpufleet.agent.discovery.SysfsText.CreatableType;
+import io.vgpufleet.agent.nvml.NvmlDevice;
+import io.vgpufleet.agent.nvml.NvmlPort;
+import io.vgpufleet.contracts.Checks;
+import io.vgpufleet.contracts.host.HostKind;
+import io.vgpufleet.contracts.host.PhysicalGpu;
+import io.vgpufleet.contracts.host.Vgpu;
+import io.vgpufleet.contracts.host.VgpuClass;
+import io.vgpufleet.contracts.host.VgpuManagerStatus;
+import io.vgpufleet.contracts.host.VgpuTypeCapacity;
+import io.vgpufleet.contracts.host.VirtualFunction;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads a host from its sysfs tree and NVML into the contract's parts.
+ *
+ * <ul>
+ *   <li>mdev pGPUs are the entries of {@code class/mdev_bus/}; their types are {@code
+ *       mdev_supported_types/nvidia-<n>/}, their vGPUs the {@code devices/} of each type, with {@code
+ *       bus/mdev/devices/<uuid>/nvidia/vgpu_params}.
+ *   <li>vendor-VFIO pGPUs are NVIDIA physical functions in {@code bus/pci/devices/} with {@code
+ *       virtfn<N>} links; each VF's {@code nvidia/creatable_vgpu_types} and {@code current_vgpu_type}
+ *       give the types, the capacity (how many free VFs can take a type) and the vGPUs. sysfs does not
+ *       say a type's frame buffer there: it is read from the type name ({@code H100XM-10C} is 10 GiB),
+ *       and a type that no VF lists any more is remembered from earlier discoveries.
+ *   <li>Where NVML cannot say a GPU's UUID, a placeholder stable per host and PCI address is reported
+ *       (a name-based UUID of {@code <hostId>/<bdf>}), so the snapshot stays valid and steady.
+ * </ul>
+ *
+ * <p>Never throws: a part that cannot be read is skipped or reported with what could be read, and the
+ * reason goes to {@link DiscoveredHost#problems()}. Not thread-safe (one discovery at a time).
+ */
+public final class HostDiscovery {
+
+    private static final Logger log = LoggerFactory.getLogger(HostDiscovery.class);
+    private static final String NVIDIA_VENDOR = "0x10de";
+    private static final Pattern TYPE_SIZE = Pattern.compile("-([0-9]{1,3})[QCBA]$");
+    private static final Map<String, String> MODEL_BY_DEVICE_ID = Map.of(
+            "0x1bb3", "Tesla P4",
+            "0x1eb8", "Tesla T4",
+            "0x20b0", "NVIDIA A100-SXM4-40GB",
+            "0x2330", "NVIDIA H100 80GB HBM3");
+
+    private final SysfsReader sysfs;
+    private final NvmlPort nvml;
+    private final String hostId;
+    /** Type names per vendor-VFIO PF, once seen in some VF's {@code creatable_vgpu_types}. */
+    private final Map<String, Map<String, String>> seenVfTypeNames = new ConcurrentHashMap<>();
+
+    public HostDiscovery(SysfsReader sysfs, NvmlPort nvml, String hostId) {
+        this.sysfs = sysfs;
+        this.nvml = nvml;
+        this.hostId = Checks.validHostId(hostId, "hostId");
+    }
+
+    public DiscoveredHost discover() {
+        List<String> problems = new ArrayList<>();
+        List<PhysicalGpu> gpus = new ArrayList<>();
+        List<Vgpu> vgpus = new ArrayList<>();
+        Set<String> mdevParents = new TreeSet<>();
+        for (String name : listOrReport(problems, "class", "mdev_bus")) {
+            if (!SysfsNames.isPciBdf(name)) {
+                problems.add("skipped class/mdev_bus entry '" + Checks.printable(name) + "': not a PCI address");
+                continue;
+            }
+            mdevParents.add(name);
+            readPart(problems, "mdev pGPU " + name, () -> discoverMdevGpu(name, gpus, vgpus, problems));
+        }
+        boolean anyVendorVfio = false;
+        for (String name : listOrReport(problems, "bus", "pci", "devices")) {
+            if (!SysfsNames.isPciBdf(name) || mdevParents.contains(name)) {
+                continue;
+            }
+            try {
+                if (isNvidiaPhysicalFunctionWithVfs(name)) {
+                    anyVendorVfio = true;
+                    readPart(problems, "vendor-VFIO pGPU " + name, () -> discoverVfioGpu(name, gpus, vgpus, problems));
+                }
+            } catch (SysfsException e) {
+                problems.add("skipped PCI device " + name + ": " + e.getMessage());
+            }
+        }
+        gpus.sort(Comparator.comparing(PhysicalGpu::pciBdf));
+        vgpus.sort(Comparator.comparing(Vgpu::uuid));
+        problems.forEach(problem -> log.warn("discovery: {}", problem));
+        HostKind kind = !mdevParents.isEmpty() || !anyVendorVfio ? HostKind.MDEV : HostKind.VENDOR_VFIO;
+        return new DiscoveredHost(kind, vgpuManager(), gpus, vgpus, problems);
+    }
+
+    private interface Part {
+        void read() throws SysfsException;
+    }
+
+    /** Runs one part of the walk; whatever goes wrong in it becomes a problem line, never an escape. */
+    private static void readPart(List<String> problems, String what, Part part) {
+        try {
+            part.read();
+        } catch (SysfsException e) {
+            problems.add("skipped " + what + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            problems.add("skipped " + what + ": " + Checks.printable(String.valueOf(e.getMessage())));
+        }
+    }
+
+    private List<String> listOrReport(List<String> problems, String... segments) {
+        try {
+            return sysfs.list(segments);
+        } catch (SysfsException e) {
+            problems.add(e.getMessage());
+            return List.of();
+        }
+    }
+
+    private void discoverMdevGpu(String bdf, List<PhysicalGpu> gpus, List<Vgpu> vgpus, List<String> problems)
+            throws SysfsException {
+        String[] dir = {"class", "mdev_bus", bdf};
+        sysfs.requireDirectory(dir);
+        NvmlDevice device = nvml.deviceAt(bdf);
+        String gpuUuid = gpuUuid(device, bdf);
+        List<VgpuTypeCapacity> types = new ArrayList<>();
+        List<Vgpu> found = new ArrayList<>();
+        for (String typeId : sysfs.list(concat(dir, "mdev_supported_types"))) {
+            if (!SysfsNames.isMdevTypeId(typeId)) {
+                problems.add(bdf + ": skipped type '" + Checks.printable(typeId) + "': not an nvidia-<n> type id");
+                continue;
+            }
+            readPart(problems, bdf + " type " + typeId, () -> {
+                String[] typeDir = concat(dir, "mdev_supported_types", typeId);
+                types.add(mdevType(typeId, typeDir));
+                for (String uuid : sysfs.list(concat(typeDir, "devices"))) {
+                    if (!SysfsNames.isUuid(uuid)) {
+                        problems.add(bdf + " " + typeId + ": skipped device '" + Checks.printable(uuid) + "': not a UUID");
+                        continue;
+                    }
+                    readPart(problems, "vGPU " + uuid, () -> found.add(mdevVgpu(uuid, gpuUuid, typeId)));
+                }
+            });
+        }
+        types.sort(Comparator.comparing(HostDiscovery::typeNumber));
+        gpus.add(physicalGpu(bdf, dir, device, gpuUuid, HostKind.MDEV, types, List.of()));
+        vgpus.addAll(found);
+    }
+
+    private VgpuTypeCapacity mdevType(String typeId, String[] typeDir) throws SysfsException {
+        String name = sysfs.read(concat(typeDir, "name")).strip();
+        TypeDescription description = TypeDescriptionParser.parse(sysfs.read(concat(typeDir, "description")));
+        int available = SysfsText.count(sysfs.read(concat(typeDir, "available_instances")), "available_instances");
+        String deviceApi = sysfs.read(concat(typeDir, "device_api")).strip();
+        Optional<String> migrationVersion = sysfs.readIfPresent(concat(typeDir, "migration_version")).map(String::strip);
+        VgpuClass vgpuClass = VgpuClass.ofTypeName(name)
+                .orElseThrow(() -> new SysfsException("name '" + Checks.printable(name) + "' ends in no vGPU class letter"));
+        return new VgpuTypeCapacity(typeId, name, vgpuClass, description.framebufferMib(), description.maxInstances(),
+                Math.min(available, description.maxInstances()), description.numHeads(), description.frameRateLimit(),
+                description.maxResolution(), deviceApi, migrationVersion.orElse(null));
+    }
+
+    private Vgpu mdevVgpu(String uuid, String gpuUuid, String typeId) throws SysfsException {
+        String[] dir = {"bus", "mdev", "devices", uuid};
+        Map<String, String> params = SysfsText.vgpuParams(sysfs.readIfPresent(concat(dir, "nvidia", "vgpu_params")).orElse(""));
+        Optional<String> migrationVersion = sysfs.readIfPresent(concat(dir, "migration_version")).map(String::strip);
+        return new Vgpu(uuid, gpuUuid, typeId, null, null, params, migrationVersion.orElse(null));
+    }
+
+    private boolean isNvidiaPhysicalFunctionWithVfs(String bdf) throws SysfsException {
+        Optional<String> vendor = sysfs.readIfPresent("bus", "pci", "devices", bdf, "vendor");
+        if (vendor.isEmpty() || !NVIDIA_VENDOR.equals(SysfsText.hexId(vendor.get(), "vendor"))) {
+            return false;
+        }
+        if (sysfs.exists("bus", "pci", "devices", bdf, "physfn")) {
+            return false;
+        }
+        return sysfs.list("bus", "pci", "devices", bdf).stream().anyMatch(SysfsNames::isVirtfnLink);
+    }
+
+    private void discoverVfioGpu(String bdf, List<PhysicalGpu> gpus, List<Vgpu> vgpus, List<String> problems)
+            throws SysfsException {
+        String[] dir = {"bus", "pci", "devices", bdf};
+        sysfs.requireDirectory(dir);
+        NvmlDevice device = nvml.deviceAt(bdf);
+        String gpuUuid = gpuUuid(device, bdf);
+        Map<String, String> typeNames = seenVfTypeNames.computeIfAbsent(bdf, key -> new ConcurrentHashMap<>());
+        Map<String, Integer> freeVfsPerType = new TreeMap<>();
+        List<VirtualFunction> functions = new ArrayList<>();
+        List<Vgpu> found = new ArrayList<>();
+        List<String> links = sysfs.list(dir).stream().filter(SysfsNames::isVirtfnLink)
+                .sorted(Comparator.comparingInt(link -> Integer.parseInt(link.substring("virtfn".length()))))
+                .toList();
+        for (String link : links) {
+            readPart(problems, bdf + " " + link, () -> {
+                String vf = sysfs.linkTargetName(concat(dir, link));
+                if (!SysfsNames.isPciBdf(vf)) {
+                    throw new SysfsException("points to '" + Checks.printable(vf) + "', not a PCI address");
+                }
+                String[] vfNvidia = {"bus", "pci", "devices", vf, "nvidia"};
+                List<CreatableType> creatable = SysfsText.creatableTypes(sysfs.read(concat(vfNvidia, "creatable_vgpu_types")));
+                Optional<String> current = SysfsText.currentType(sysfs.read(concat(vfNvidia, "current_vgpu_type")));
+                creatable.forEach(type -> typeNames.put(type.typeId(), type.name()));
+                if (current.isEmpty()) {
+                    creatable.forEach(type -> freeVfsPerType.merge(type.typeId(), 1, Integer::sum));
+                } else {
+                    Map<String, String> params = SysfsText.vgpuParams(
+                            sysfs.readIfPresent(concat(vfNvidia, "vgpu_params")).orElse(""));
+                    String vgpuUuid = nvml.vgpuInstanceUuidOn(vf).orElseGet(() -> placeholderUuid(vf));
+                    found.add(new Vgpu(vgpuUuid, gpuUuid, current.get(), vf, null, params, null));
+                }
+                functions.add(new VirtualFunction(vf, current.orElse(null),
+                        creatable.stream().map(CreatableType::typeId).toList()));
+            });
+        }
+        List<VgpuTypeCapacity> types = new ArrayList<>();
+        found.forEach(vgpu -> typeNames.putIfAbsent(vgpu.typeId(), "vGPU type " + vgpu.typeId()));
+        new TreeMap<>(typeNames).forEach((typeId, name) -> readPart(problems, bdf + " type " + typeId,
+                () -> types.add(vfioType(typeId, name, device.memoryMib(), links.size(),
+                        freeVfsPerType.getOrDefault(typeId, 0)))));
+        types.sort(Comparator.comparing(HostDiscovery::typeNumber));
+        gpus.add(physicalGpu(bdf, dir, device, gpuUuid, HostKind.VENDOR_VFIO, types, functions));
+        vgpus.addAll(found);
+    }
+
+    private static VgpuTypeCapacity vfioType(String typeId, String name, long memoryMib, int vfCount, int freeVfs)
+            throws SysfsException {
+        VgpuClass vgpuClass = VgpuClass.ofTypeName(name)
+                .orElseThrow(() -> new SysfsException("name '" + Checks.printable(name) + "' ends in no vGPU class letter"));
+        Matcher size = TYPE_SIZE.matcher(name);
+        long framebufferMib = size.find() ? Long.parseLong(size.group(1)) * 1024 : 0;
+        int maxInstances = framebufferMib > 0 && memoryMib > 0
+                ? (int) Math.min(vfCount, memoryMib / framebufferMib)
+                : vfCount;
+        return new VgpuTypeCapacity(typeId, name, vgpuClass, framebufferMib, maxInstances,
+                Math.min(freeVfs, maxInstances), 0, 0, "", "vfio-pci", null);
+    }
+
+    private PhysicalGpu physicalGpu(String bdf, String[] dir, NvmlDevice device, String gpuUuid, HostKind kind,
+            List<VgpuTypeCapacity> types, List<VirtualFunction> functions) throws SysfsException {
+        int numaNode = SysfsText.numaNode(sysfs.readIfPresent(concat(dir, "numa_node")).orElse("-1"));
+        String cpus = SysfsText.cpuList(sysfs.readIfPresent(concat(dir, "local_cpulist")).orElse(""));
+        String model = device.name() != null ? device.name() : modelFromPciId(dir);
+        return new PhysicalGpu(gpuUuid, bdf, model, device.memoryMib(), numaNode, cpus, device.eccMode(), kind, false,
+                device.facts(), types, functions);
+    }
+
+    private String modelFromPciId(String[] dir) throws SysfsException {
+        String deviceId = SysfsText.hexId(sysfs.readIfPresent(concat(dir, "device")).orElse("0x0000"), "device");
+        return MODEL_BY_DEVICE_ID.getOrDefault(deviceId, "NVIDIA device " + deviceId);
+    }
+
+    private VgpuManagerStatus vgpuManager() {
+        Optional<String> driver = nvml.driverVersion();
+        boolean vfioModuleLoaded = false;
+        try {
+            if (driver.isEmpty()) {
+                driver = sysfs.readIfPresent("module", "nvidia", "version").map(String::strip);
+            }
+            vfioModuleLoaded = sysfs.exists("module", "nvidia_vgpu_vfio");
+        } catch (SysfsException e) {
+            log.warn("discovery: cannot read the driver modules: {}", e.getMessage());
+        }
+        List<String> problems = vfioModuleLoaded ? List.of() : List.of("nvidia_vgpu_vfio module is not loaded");
+        return new VgpuManagerStatus(vfioModuleLoaded, driver.orElse(null), problems);
+    }
+
+    private String gpuUuid(NvmlDevice device, String bdf) {
+        return device.uuid() != null ? device.uuid() : "GPU-" + placeholderUuid(bdf);
+    }
+
+    private String placeholderUuid(String pciBdf) {
+        return UUID.nameUUIDFromBytes((hostId + "/" + pciBdf).getBytes(UTF_8)).toString();
+    }
+
+    private static int typeNumber(VgpuTypeCapacity type) {
+        return Integer.parseInt(type.typeId().substring(type.typeId().lastIndexOf('-') + 1));
+    }
+
+    private static String[] concat(String[] base, String... more) {
+        String[] all = new String[base.length + more.length];
+        System.arraycopy(base, 0, all, 0, base.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
+}

@@ -1,0 +1,195 @@
+package io.vgpufleet.agent.http;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vgpufleet.contracts.Checks;
+import io.vgpufleet.contracts.messaging.EventCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Serves the agent's endpoints on {@code 127.0.0.1} by default (the hypervisor's management network
+ * is the operator's choice, through {@code --http-bind}).
+ *
+ * <ul>
+ *   <li>{@code GET /metrics}: the Prometheus text of the agent's registry.
+ *   <li>{@code GET /healthz}: {@code 200} with {@code {"hostId", "lastSnapshotPublishedAt", "kafkaOk",
+ *       "commandIntakeRunning", "simulated"}}.
+ *   <li>{@code POST /sim/gpus/{gpuUuid}/faults} (simulated hosts only): takes {@code {"kind": "..."}} and
+ *       answers {@code 501} with problem details: fault injection comes with the node-agent issue, and
+ *       this endpoint says so rather than pretend.
+ * </ul>
+ * Errors are RFC 9457 problem details.
+ */
+public final class AgentHttpServer implements AutoCloseable {
+
+    private static final Pattern FAULTS = Pattern.compile("/sim/gpus/([^/]{1,64})/faults");
+    private static final int MAX_BODY = 16 * 1024;
+
+    /** What {@code /healthz} reports. */
+    public record Health(
+            String hostId, @Nullable Instant lastSnapshotPublishedAt, boolean kafkaOk, boolean commandIntakeRunning,
+            boolean simulated) {}
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final PrometheusMeterRegistry registry;
+    private final Supplier<Health> health;
+    private final boolean simulated;
+
+    public AgentHttpServer(String bind, int port, PrometheusMeterRegistry registry, Supplier<Health> health,
+            boolean simulated) {
+        this.registry = registry;
+        this.health = health;
+        this.simulated = simulated;
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(bind, port), 16);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serve HTTP on " + bind + ":" + port, e);
+        }
+        this.executor = Executors.newFixedThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "agent-http");
+            thread.setDaemon(true);
+            return thread;
+        });
+        server.setExecutor(executor);
+        server.createContext("/", this::route);
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private void route(HttpExchange exchange) throws IOException {
+        try {
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            Matcher faults = FAULTS.matcher(path);
+            if ("/metrics".equals(path)) {
+                onlyGet(exchange, method, () -> send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8",
+                        registry.scrape()));
+            } else if ("/healthz".equals(path)) {
+                onlyGet(exchange, method, () -> send(exchange, 200, "application/json", json(healthBody())));
+            } else if (simulated && faults.matches()) {
+                if (!"POST".equals(method)) {
+                    problem(exchange, 405, "Method Not Allowed", "use POST");
+                } else {
+                    faults(exchange, faults.group(1));
+                }
+            } else {
+                problem(exchange, 404, "Not Found", "no resource at " + Checks.printable(path));
+            }
+        } catch (RuntimeException e) {
+            problem(exchange, 500, "Internal Server Error", Checks.printable(String.valueOf(e.getMessage())));
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private interface Response {
+        void send() throws IOException;
+    }
+
+    private static void onlyGet(HttpExchange exchange, String method, Response response) throws IOException {
+        if ("GET".equals(method)) {
+            response.send();
+        } else {
+            problem(exchange, 405, "Method Not Allowed", "use GET");
+        }
+    }
+
+    private Map<String, Object> healthBody() {
+        Health now = health.get();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("hostId", now.hostId());
+        body.put("lastSnapshotPublishedAt", Optional.ofNullable(now.lastSnapshotPublishedAt()).map(Instant::toString).orElse(null));
+        body.put("kafkaOk", now.kafkaOk());
+        body.put("commandIntakeRunning", now.commandIntakeRunning());
+        body.put("simulated", now.simulated());
+        return body;
+    }
+
+    private static void faults(HttpExchange exchange, String gpuUuid) throws IOException {
+        try {
+            Checks.validGpuUuid(gpuUuid, "gpuUuid");
+        } catch (IllegalArgumentException e) {
+            problem(exchange, 400, "Bad Request", e.getMessage());
+            return;
+        }
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(MAX_BODY + 1);
+        }
+        Optional<String> kind = faultKind(body);
+        if (body.length > MAX_BODY || kind.isEmpty()) {
+            problem(exchange, 400, "Bad Request", "the body must be a JSON object {\"kind\": \"...\"}");
+            return;
+        }
+        problem(exchange, 501, "Not Implemented", "fault injection ('" + Checks.printable(kind.get())
+                + "') comes with the node-agent issue; this agent does not inject faults yet");
+    }
+
+    private static Optional<String> faultKind(byte[] body) {
+        try {
+            JsonNode node = EventCodec.json().readTree(body);
+            JsonNode kind = node == null ? null : node.get("kind");
+            return kind != null && kind.isString() && !kind.asString().isBlank()
+                    ? Optional.of(kind.asString())
+                    : Optional.empty();
+        } catch (JacksonException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void problem(HttpExchange exchange, int status, String title, String detail) throws IOException {
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", title);
+        problem.put("status", status);
+        problem.put("detail", detail);
+        problem.put("instance", Checks.printable(exchange.getRequestURI().getPath()));
+        send(exchange, status, "application/problem+json", json(problem));
+    }
+
+    private static String json(Map<String, Object> body) {
+        return EventCodec.json().writeValueAsString(body);
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

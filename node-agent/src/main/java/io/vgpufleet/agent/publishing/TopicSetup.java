@@ -1,0 +1,25 @@
+package io.vgpufleet.agent.publishing;
+
+import io.vgpufleet.contracts.messaging.TopicProvisioner;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * Provisions the whole topic catalogue at the agent's start, as every component does, so whichever
+ * comes up first creates the topics. Replication factor 3, lowered to the cluster's size.
+ */
+public final class TopicSetup {
+
+    private static final short REPLICATION_FACTOR = 3;
+
+    private TopicSetup() {}
+
+    public static TopicProvisioner.Report provision(String bootstrapServers, String clientId) throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, clientId))) {
+            return new TopicProvisioner(admin, REPLICATION_FACTOR).provision();
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.vgpufleet.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vgpufleet.agent.simulator.HostProfile;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+
+    @Test
+    void readsTheLaunchersCommandLine() throws AgentConfig.UsageException {
+        AgentConfig config = AgentConfig.parse(List.of("--host-id=sim-01", "--bootstrap-servers=127.0.0.1:9092",
+                "--http-port=9101", "--sysfs-root=/tmp/sim-01", "--simulate=h100", "--seed=7", "--heartbeat=PT5S"), Map.of());
+
+        assertThat(config).isEqualTo(new AgentConfig("sim-01", "127.0.0.1:9092", "127.0.0.1", 9101,
+                Path.of("/tmp/sim-01"), HostProfile.H100, 7, Duration.ofSeconds(5)));
+        assertThat(config.eventSource()).isEqualTo("urn:vgpu:agent:sim-01");
+    }
+
+    @Test
+    void takesTheEnvironmentWhereNoOptionIsGivenAndDefaultsTheRest() throws AgentConfig.UsageException {
+        AgentConfig config = AgentConfig.parse(List.of("--host-id=sim-02"),
+                Map.of("VGPU_AGENT_HOST_ID", "ignored", "VGPU_AGENT_BOOTSTRAP_SERVERS", "kafka:9092"));
+
+        assertThat(config.hostId()).isEqualTo("sim-02");
+        assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
+        assertThat(config.httpPort()).isEqualTo(9100);
+        assertThat(config.sysfsRoot()).isEqualTo(Path.of("/sys"));
+        assertThat(config.simulated()).isFalse();
+        assertThat(config.heartbeat()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void refusesUnknownMissingAndMalformedOptionsByName() {
+        assertRefused(List.of("--host-id=a", "--bootstrap-servers=b", "--colour=blue"), "unknown option --colour");
+        assertRefused(List.of("--host-id=a"), "option --bootstrap-servers is required");
+        assertRefused(List.of("--host-id=a", "--bootstrap-servers=b", "--http-port=http"), "--http-port must be a number");
+        assertRefused(List.of("--host-id=A/../b", "--bootstrap-servers=b"), "--host-id must be a host id");
+        assertRefused(List.of("--host-id=a", "--bootstrap-servers=b", "--simulate=v100", "--sysfs-root=/tmp/x"),
+                "--simulate must be one of [p4, t4, a100, h100, mixed]");
+        assertRefused(List.of("--host-id=a", "--bootstrap-servers=b", "--simulate=p4"), "never /sys");
+        assertRefused(List.of("--host-id=a", "--bootstrap-servers=b", "--heartbeat=10s"), "ISO-8601");
+        assertRefused(List.of("--host-id=a", "--host-id=b", "--bootstrap-servers=b"), "given twice");
+        assertRefused(List.of("sim-01"), "unexpected argument");
+    }
+
+    private static void assertRefused(List<String> args, String message) {
+        assertThatThrownBy(() -> AgentConfig.parse(args, Map.of()))
+                .isInstanceOf(AgentConfig.UsageException.class)
+                .hasMessageContaining(message);
+    }
+}

@@ -1,0 +1,242 @@
+package io.vgpufleet.agent;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vgpufleet.agent.discovery.DiscoveredHost;
+import io.vgpufleet.agent.discovery.HostDiscovery;
+import io.vgpufleet.agent.discovery.SysfsReader;
+import io.vgpufleet.agent.simulator.HostProfile;
+import io.vgpufleet.agent.simulator.SimulatedNvml;
+import io.vgpufleet.contracts.command.CommandRejected;
+import io.vgpufleet.contracts.command.CommandReply;
+import io.vgpufleet.contracts.command.CommandSucceeded;
+import io.vgpufleet.contracts.command.CreateVgpu;
+import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.host.PhysicalGpu;
+import io.vgpufleet.contracts.host.Vgpu;
+import io.vgpufleet.contracts.messaging.DeadLetters;
+import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.EventPublisher;
+import io.vgpufleet.contracts.messaging.MalformedRecordException;
+import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.testing.RealKafka;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+@RealKafka
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NodeAgentIT {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    private final String hostId = "it-" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 8);
+    private final EventCodec codec = new EventCodec(Clock.systemUTC(), UUID::randomUUID, "urn:vgpu:test:node-agent-it");
+    private Path root;
+    private NodeAgent agent;
+    private EventPublisher commands;
+    private KafkaConsumer<byte[], byte[]> reader;
+    private final List<ConsumerRecord<byte[], byte[]>> seen = new ArrayList<>();
+
+    @BeforeAll
+    void startAnAgentOnASimulatedMixedHost(@TempDir Path sandbox) throws InterruptedException {
+        String bootstrap = System.getProperty("kafka.bootstrap.servers");
+        root = sandbox.resolve(hostId);
+        agent = NodeAgent.start(new AgentConfig(hostId, bootstrap, "127.0.0.1", 0, root, HostProfile.MIXED, 42,
+                Duration.ofSeconds(10)), Clock.systemUTC());
+        commands = new EventPublisher(EventPublisher.producer(bootstrap, "node-agent-it", Map.of()), codec);
+        reader = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(TopicCatalogue.HOST_SNAPSHOTS.name(), TopicCatalogue.COMMAND_REPLIES.name(),
+                TopicCatalogue.deadLetterOf(TopicCatalogue.AGENT_COMMANDS).name())) {
+            for (int partition = 0; partition < TopicCatalogue.PARTITIONS; partition++) {
+                partitions.add(new TopicPartition(topic, partition));
+            }
+        }
+        reader.assign(partitions);
+        reader.seekToBeginning(partitions);
+    }
+
+    @AfterAll
+    void stop() {
+        if (reader != null) {
+            reader.close();
+        }
+        if (commands != null) {
+            commands.close();
+        }
+        if (agent != null) {
+            agent.close();
+        }
+    }
+
+    @Test
+    void publishesTheSnapshotThatDiscoveryOfTheTreeGives() {
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() -> {
+            HostSnapshot snapshot = latestSnapshot().orElseThrow();
+            DiscoveredHost tree = new HostDiscovery(new SysfsReader(root), new SimulatedNvml(root), hostId).discover();
+            assertThat(snapshot.gpus()).isEqualTo(tree.gpus());
+            assertThat(snapshot.vgpus()).isEqualTo(tree.vgpus());
+        });
+        HostSnapshot snapshot = latestSnapshot().orElseThrow();
+        assertThat(snapshot.gpus()).extracting(PhysicalGpu::model).containsExactly(
+                "Tesla P4", "Tesla T4", "NVIDIA A100-SXM4-40GB", "NVIDIA H100 80GB HBM3");
+        assertThat(snapshot.agentVersion()).isNotBlank();
+    }
+
+    @Test
+    void createsAVgpuAndShowsItInTheNextSnapshotAndTheTree() {
+        String vgpuUuid = UUID.randomUUID().toString();
+        String commandId = "create-" + vgpuUuid;
+        commands.publish(createOnTheP4(commandId, hostId, vgpuUuid)).join();
+
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() ->
+                assertThat(replyTo(commandId)).get().isInstanceOf(CommandSucceeded.class));
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() ->
+                assertThat(latestSnapshot().orElseThrow().vgpus()).extracting(Vgpu::uuid).contains(vgpuUuid));
+        assertThat(root.resolve("bus/mdev/devices").resolve(vgpuUuid)).isDirectory();
+    }
+
+    @Test
+    void refusesACommandOnItsKeyThatNamesAnotherHost() {
+        String commandId = "foreign-" + UUID.randomUUID();
+        ProducerRecord<String, byte[]> foreign = codec.record(createOnTheP4(commandId, "other-" + hostId,
+                UUID.randomUUID().toString()));
+        commands.flush();
+        sendRaw(new ProducerRecord<>(foreign.topic(), null, hostId, foreign.value(), foreign.headers()));
+
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() ->
+                assertThat(replyTo(commandId)).get().isInstanceOfSatisfying(CommandRejected.class,
+                        rejected -> assertThat(rejected.reasons()).singleElement().asString().contains("other-" + hostId)));
+    }
+
+    @Test
+    void deadLettersABrokenPayloadAndCarriesOn() {
+        ProducerRecord<String, byte[]> valid = codec.record(createOnTheP4("x", hostId, UUID.randomUUID().toString()));
+        sendRaw(new ProducerRecord<>(valid.topic(), null, hostId, "{not json".getBytes(UTF_8), valid.headers()));
+        String vgpuUuid = UUID.randomUUID().toString();
+        String commandId = "after-dead-letter-" + vgpuUuid;
+        commands.publish(createOnTheP4(commandId, hostId, vgpuUuid)).join();
+
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() -> {
+            Optional<ConsumerRecord<byte[], byte[]>> letter = poll().stream()
+                    .filter(record -> record.topic().endsWith(".dlq") && Arrays.equals(record.key(), key()))
+                    .findFirst();
+            assertThat(letter).isPresent();
+            Header reason = letter.get().headers().lastHeader(DeadLetters.REASON);
+            assertThat(new String(reason.value(), UTF_8)).contains("payload is not a valid vgpu.agent.create-vgpu.v1");
+        });
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() ->
+                assertThat(replyTo(commandId)).get().isInstanceOf(CommandSucceeded.class));
+    }
+
+    @Test
+    void servesHealthAndMetrics() throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + agent.httpPort();
+
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> fault = http.send(HttpRequest.newBuilder(URI.create(base + "/sim/gpus/"
+                        + latestOrFirstGpuUuid() + "/faults"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"xid\"}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"hostId\":\"" + hostId + "\"", "\"kafkaOk\":true");
+        assertThat(metrics.body()).contains("vgpu_agent_snapshots_published_total");
+        assertThat(fault.statusCode()).isEqualTo(501);
+        assertThat(fault.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+    }
+
+    private String latestOrFirstGpuUuid() {
+        await().atMost(DEADLINE).pollInSameThread().until(() -> latestSnapshot().isPresent());
+        return latestSnapshot().orElseThrow().gpus().get(0).uuid();
+    }
+
+    private CreateVgpu createOnTheP4(String commandId, String addressee, String vgpuUuid) {
+        String p4 = new HostDiscovery(new SysfsReader(root), new SimulatedNvml(root), hostId).discover()
+                .gpus().get(0).pciBdf();
+        Instant now = Instant.now();
+        return new CreateVgpu(commandId, addressee, now, now.plusSeconds(120), p4, "nvidia-64", vgpuUuid, Map.of());
+    }
+
+    private void sendRaw(ProducerRecord<String, byte[]> record) {
+        try (var producer = EventPublisher.producer(System.getProperty("kafka.bootstrap.servers"), "node-agent-it-raw",
+                Map.of())) {
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new AssertionError("could not send " + record, e);
+        }
+    }
+
+    private Optional<HostSnapshot> latestSnapshot() {
+        HostSnapshot latest = null;
+        for (ConsumerRecord<byte[], byte[]> record : poll()) {
+            if (record.topic().equals(TopicCatalogue.HOST_SNAPSHOTS.name()) && Arrays.equals(record.key(), key())) {
+                latest = (HostSnapshot) decode(record);
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    private Optional<CommandReply> replyTo(String commandId) {
+        for (ConsumerRecord<byte[], byte[]> record : poll()) {
+            if (record.topic().equals(TopicCatalogue.COMMAND_REPLIES.name()) && Arrays.equals(record.key(), key())) {
+                CommandReply reply = (CommandReply) decode(record);
+                if (reply.commandId().equals(commandId)) {
+                    return Optional.of(reply);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Object decode(ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return codec.decode(record.topic(), record.headers(), record.value()).payload();
+        } catch (MalformedRecordException e) {
+            throw new AssertionError("the agent published an unreadable record: " + e.getMessage(), e);
+        }
+    }
+
+    private List<ConsumerRecord<byte[], byte[]>> poll() {
+        reader.poll(Duration.ofMillis(200)).forEach(seen::add);
+        return seen;
+    }
+
+    private byte[] key() {
+        return hostId.getBytes(UTF_8);
+    }
+}

@@ -25,4 +25,16 @@ public final class NoNvml implements NvmlPort {
     public Optional<String> driverVersion() {
         return Optional.empty();
     }
+
+    @Override
+    public NvmlHealthSample healthOf(String pciBdf) {
+        return NvmlHealthSample.unavailable(pciBdf, LIBRARY_NOT_FOUND);
+    }
+
+    /** Without NVML no event ever comes: waits out the timeout. */
+    @Override
+    public Optional<NvmlEvent> awaitEvent(java.time.Duration timeout) throws InterruptedException {
+        Thread.sleep(timeout.toMillis());
+        return Optional.empty();
+    }
 }

@@ -17,4 +17,17 @@ public interface NvmlPort {
 
     /** The host driver's version where NVML knows it. */
     java.util.Optional<String> driverVersion();
+
+    /**
+     * Reads the memory-health counters of the GPU at a PCI address: ECC counters, retired pages, remapped
+     * rows. Cheap enough to call every second for every GPU.
+     */
+    NvmlHealthSample healthOf(String pciBdf);
+
+    /**
+     * Waits up to {@code timeout} for the next critical event of any GPU of this host (single- and
+     * double-bit ECC errors, Xid critical errors, a GPU lost); empty when none came. Called from one
+     * events thread only.
+     */
+    java.util.Optional<NvmlEvent> awaitEvent(java.time.Duration timeout) throws InterruptedException;
 }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.vgpufleet.agent.discovery.SysfsNames;
 import io.vgpufleet.agent.nvml.NvmlDevice;
+import io.vgpufleet.agent.nvml.NvmlHealthSample;
 import io.vgpufleet.agent.nvml.NvmlPort;
 import io.vgpufleet.contracts.host.EccMode;
 import io.vgpufleet.contracts.host.NvmlFacts;
@@ -68,6 +69,26 @@ public final class SimulatedNvml implements NvmlPort {
     @Override
     public Optional<String> driverVersion() {
         return properties(root.resolve(SimulatedHost.HOST_FILE)).map(host -> host.getProperty("driver_version"));
+    }
+
+    /**
+     * All counters zero until fault injection (the node-agent issue) writes them; the simulated GPU
+     * supports what its generation supports.
+     */
+    @Override
+    public NvmlHealthSample healthOf(String pciBdf) {
+        if (deviceAt(pciBdf).uuid() == null) {
+            return NvmlHealthSample.unavailable(pciBdf, "NVML_ERROR_NOT_FOUND");
+        }
+        return new NvmlHealthSample(pciBdf, io.vgpufleet.contracts.health.EccCounters.ZERO, null,
+                new NvmlHealthSample.RemappedRows(0, 0, false, false), null);
+    }
+
+    /** No event until fault injection delivers one: waits out the timeout. */
+    @Override
+    public Optional<io.vgpufleet.agent.nvml.NvmlEvent> awaitEvent(java.time.Duration timeout) throws InterruptedException {
+        Thread.sleep(timeout.toMillis());
+        return Optional.empty();
     }
 
     private static Optional<Properties> properties(Path file) {

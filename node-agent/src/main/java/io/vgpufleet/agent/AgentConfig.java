@@ -20,10 +20,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -jar node-agent.jar --host-id=sim-01 --bootstrap-servers=127.0.0.1:9092 --http-port=9101 \
- *     --sysfs-root=/path/to/tree [--simulate=PROFILE] [--seed=N] [--heartbeat=PT10S] [--http-bind=127.0.0.1]
+ *     --sysfs-root=/path/to/tree [--simulate=PROFILE] [--seed=N] [--heartbeat=PT10S] [--http-bind=127.0.0.1] \
+ *     [--health-poll=PT1S]
  * </pre>
  *
  * @param simulation the simulated host profile; absent on a real host
+ * @param healthPoll how often every pGPU's memory-health counters are read (NVML events come at once)
  */
 public record AgentConfig(
         String hostId,
@@ -33,7 +35,8 @@ public record AgentConfig(
         Path sysfsRoot,
         @Nullable HostProfile simulation,
         long seed,
-        Duration heartbeat) {
+        Duration heartbeat,
+        Duration healthPoll) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
 
@@ -43,7 +46,7 @@ public record AgentConfig(
     public static final String USAGE = """
             usage: java -jar node-agent.jar --host-id=ID --bootstrap-servers=HOST:PORT[,...]
                    [--http-port=9100] [--http-bind=127.0.0.1] [--sysfs-root=/sys]
-                   [--simulate=p4|t4|a100|h100|mixed] [--seed=N] [--heartbeat=PT10S]
+                   [--simulate=p4|t4|a100|h100|mixed] [--seed=N] [--heartbeat=PT10S] [--health-poll=PT1S]
             each option may also come from the environment as VGPU_AGENT_<NAME>, e.g. VGPU_AGENT_HOST_ID;
             --simulate lays out (or reuses) a simulated host under --sysfs-root, which must then not be /sys""";
 
@@ -57,9 +60,18 @@ public record AgentConfig(
         if (heartbeat.isNegative() || heartbeat.isZero()) {
             throw new IllegalArgumentException("--heartbeat must be positive, was " + heartbeat);
         }
+        if (healthPoll.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("--health-poll must be at least PT0.1S, was " + healthPoll);
+        }
         if (simulation != null && sysfsRoot.toAbsolutePath().normalize().equals(REAL_SYSFS)) {
             throw new IllegalArgumentException("--simulate needs a --sysfs-root of its own, never /sys");
         }
+    }
+
+    /** The settings with the default health poll (every second). */
+    public AgentConfig(String hostId, String bootstrapServers, String httpBind, int httpPort, Path sysfsRoot,
+            @Nullable HostProfile simulation, long seed, Duration heartbeat) {
+        this(hostId, bootstrapServers, httpBind, httpPort, sysfsRoot, simulation, seed, heartbeat, Duration.ofSeconds(1));
     }
 
     public boolean simulated() {
@@ -117,7 +129,8 @@ public record AgentConfig(
                     parsePath(given.get("sysfs-root")),
                     parseProfile(given.get("simulate")),
                     parseLong(given.get("seed"), "seed"),
-                    parseDuration(given.get("heartbeat")));
+                    parseDuration(given.get("heartbeat"), "heartbeat"),
+                    parseDuration(given.get("health-poll"), "health-poll"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -137,6 +150,7 @@ public record AgentConfig(
         options.put("simulate", "");
         options.put("seed", "1");
         options.put("heartbeat", "PT10S");
+        options.put("health-poll", "PT1S");
         return options;
     }
 
@@ -181,12 +195,12 @@ public record AgentConfig(
                 + HostProfile.names() + ", was '" + Checks.printable(value) + "'"));
     }
 
-    private static Duration parseDuration(String value) {
+    private static Duration parseDuration(String value, String name) {
         try {
             return Duration.parse(value);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
-                    "--heartbeat must be an ISO-8601 duration such as PT10S, was '" + Checks.printable(value) + "'");
+                    "--" + name + " must be an ISO-8601 duration such as PT10S, was '" + Checks.printable(value) + "'");
         }
     }
 

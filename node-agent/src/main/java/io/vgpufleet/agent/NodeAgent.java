@@ -8,7 +8,12 @@ import io.vgpufleet.agent.commands.HostState;
 import io.vgpufleet.agent.discovery.DiscoveredHost;
 import io.vgpufleet.agent.discovery.HostDiscovery;
 import io.vgpufleet.agent.discovery.SysfsReader;
+import io.vgpufleet.agent.health.HealthMonitor;
 import io.vgpufleet.agent.http.AgentHttpServer;
+import io.vgpufleet.agent.hypervisor.HypervisorPort;
+import io.vgpufleet.agent.hypervisor.SimulatedHypervisor;
+import io.vgpufleet.agent.hypervisor.VirshHypervisor;
+import io.vgpufleet.agent.http.FaultInjection;
 import io.vgpufleet.agent.kernel.HostWriter;
 import io.vgpufleet.agent.kernel.SysfsHostWriter;
 import io.vgpufleet.agent.metrics.AgentMetrics;
@@ -16,7 +21,9 @@ import io.vgpufleet.agent.nvml.NoNvml;
 import io.vgpufleet.agent.nvml.NvmlPort;
 import io.vgpufleet.agent.publishing.SnapshotPublisher;
 import io.vgpufleet.agent.publishing.TopicSetup;
+import io.vgpufleet.agent.simulator.Fault;
 import io.vgpufleet.agent.simulator.HostProfile;
+import io.vgpufleet.agent.simulator.SimulatedFaults;
 import io.vgpufleet.agent.simulator.SimulatedHost;
 import io.vgpufleet.agent.simulator.SimulatedHostWriter;
 import io.vgpufleet.agent.simulator.SimulatedKernel;
@@ -26,19 +33,22 @@ import io.vgpufleet.contracts.messaging.EventPublisher;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The node agent's process: parses the command line ({@link AgentConfig}), lays out the simulated host
  * where asked, and wires discovery, snapshot publishing, command intake and the HTTP server.
  *
  * <p>Start order: simulated host, HTTP server (so {@code /healthz} answers while Kafka is awaited),
- * topic catalogue, first snapshot, snapshot ticks, command intake. {@link #close()} stops them in
+ * topic catalogue, first snapshot, snapshot ticks, command intake, health monitor (NVML events and the
+ * counter poll). {@link #close()} stops them in
  * reverse.
  *
  * <pre>{@code
@@ -110,12 +120,21 @@ public final class NodeAgent implements AutoCloseable {
         String hostId = config.hostId();
         NvmlPort nvml;
         HostWriter writer;
+        FaultInjection faultInjection = null;
+        HypervisorPort hypervisor;
+        HypervisorPort discoveryHypervisor = null;
         HostProfile profile = config.simulation();
         if (profile != null) {
             SimulatedHost host = SimulatedHost.layOut(config.sysfsRoot(), profile, config.seed());
-            nvml = new SimulatedNvml(host.root());
+            SimulatedFaults faults = new SimulatedFaults(host.root(), clock);
+            nvml = new SimulatedNvml(host.root(), faults);
             writer = new SimulatedHostWriter(new SimulatedKernel(host.root()));
+            faultInjection = (gpuUuid, body) -> inject(faults, gpuUuid, body);
+            hypervisor = new SimulatedHypervisor(host.root());
+            discoveryHypervisor = hypervisor;
         } else {
+            // Commands only: a virsh dumpxml of every domain every second is too dear for discovery.
+            hypervisor = new VirshHypervisor("virsh", "qemu:///system");
             nvml = new NoNvml();
             writer = new SysfsHostWriter(config.sysfsRoot());
         }
@@ -128,7 +147,8 @@ public final class NodeAgent implements AutoCloseable {
         EventPublisher publisher = new EventPublisher(
                 EventPublisher.producer(config.bootstrapServers(), "node-agent-" + hostId, Map.of()), codec);
         running.push(publisher);
-        HostDiscovery discovery = new HostDiscovery(new SysfsReader(config.sysfsRoot()), nvml, hostId);
+        HostDiscovery discovery = new HostDiscovery(new SysfsReader(config.sysfsRoot()), nvml, hostId,
+                discoveryHypervisor);
         SnapshotPublisher snapshots = new SnapshotPublisher(hostId, VERSION, discovery, publisher, clock,
                 config.heartbeat(), metrics);
         CommandHandler handler = new CommandHandler(hostId, new HostState() {
@@ -141,14 +161,14 @@ public final class NodeAgent implements AutoCloseable {
             public void changed() {
                 snapshots.publishChange("command");
             }
-        }, writer, clock);
+        }, writer, clock, hypervisor);
         CommandIntake intake = new CommandIntake(hostId, config.bootstrapServers(), codec, publisher, handler, metrics);
         running.push(intake);
 
         http = new AgentHttpServer(config.httpBind(), config.httpPort(), registry,
                 () -> new AgentHttpServer.Health(hostId, snapshots.lastPublishedAt().orElse(null), snapshots.kafkaOk(),
                         intake.running(), config.simulated()),
-                config.simulated());
+                faultInjection);
         running.push(http);
         http.start();
 
@@ -156,8 +176,42 @@ public final class NodeAgent implements AutoCloseable {
         running.push(snapshots);
         snapshots.start();
         intake.start();
+        HealthMonitor health = new HealthMonitor(hostId, nvml, () -> gpuUuidByBdf(snapshots), signal ->
+                publisher.publish(signal).whenComplete((sent, failure) -> {
+                    if (failure != null) {
+                        metrics.healthSignalFailed();
+                        log.warn("health signal {} was not taken by the broker: {}", signal, failure.toString());
+                    }
+                }), clock, config.healthPoll(), metrics);
+        running.push(health);
+        health.start();
         log.info("node agent {} for host {} up: HTTP on {}:{}, sysfs {}{}", VERSION, hostId, config.httpBind(),
                 http.port(), config.sysfsRoot(), profile == null ? "" : ", simulating " + profile.optionName());
+    }
+
+    private static Map<String, String> gpuUuidByBdf(SnapshotPublisher snapshots) {
+        Map<String, String> gpus = new LinkedHashMap<>();
+        snapshots.lastDiscovered().ifPresent(host -> host.gpus().forEach(gpu -> gpus.put(gpu.pciBdf(), gpu.uuid())));
+        return gpus;
+    }
+
+    /** The simulator's answer to {@code POST /sim/gpus/{gpuUuid}/faults}. */
+    private static FaultInjection.Outcome inject(SimulatedFaults faults, String gpuUuid, JsonNode body) {
+        Fault fault;
+        try {
+            fault = Fault.parse(body);
+        } catch (IllegalArgumentException e) {
+            return new FaultInjection.Outcome(400, e.getMessage());
+        }
+        SimulatedFaults.Outcome outcome = faults.inject(gpuUuid, fault);
+        if (outcome instanceof SimulatedFaults.Applied applied) {
+            log.info("injected {} into GPU {} at {}", fault, gpuUuid, applied.pciBdf());
+            return new FaultInjection.Outcome(202, fault + " on " + applied.pciBdf());
+        }
+        if (outcome instanceof SimulatedFaults.NotApplicable refused) {
+            return new FaultInjection.Outcome(409, refused.reason());
+        }
+        return new FaultInjection.Outcome(404, "this simulated host has no GPU " + gpuUuid);
     }
 
     /** The port the HTTP server bound (the configured one, or the one chosen for port 0). */

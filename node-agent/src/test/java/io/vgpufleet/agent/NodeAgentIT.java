@@ -13,6 +13,12 @@ import io.vgpufleet.contracts.command.CommandRejected;
 import io.vgpufleet.contracts.command.CommandReply;
 import io.vgpufleet.contracts.command.CommandSucceeded;
 import io.vgpufleet.contracts.command.CreateVgpu;
+import io.vgpufleet.contracts.health.EccCounters;
+import io.vgpufleet.contracts.health.EccErrorsObserved;
+import io.vgpufleet.contracts.health.HealthSignal;
+import io.vgpufleet.contracts.health.PagesRetired;
+import io.vgpufleet.contracts.health.SignalSource;
+import io.vgpufleet.contracts.health.XidErrorObserved;
 import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.contracts.host.PhysicalGpu;
 import io.vgpufleet.contracts.host.Vgpu;
@@ -78,6 +84,7 @@ class NodeAgentIT {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(TopicCatalogue.HOST_SNAPSHOTS.name(), TopicCatalogue.COMMAND_REPLIES.name(),
+                TopicCatalogue.HEALTH_SIGNALS.name(),
                 TopicCatalogue.deadLetterOf(TopicCatalogue.AGENT_COMMANDS).name())) {
             for (int partition = 0; partition < TopicCatalogue.PARTITIONS; partition++) {
                 partitions.add(new TopicPartition(topic, partition));
@@ -169,15 +176,72 @@ class NodeAgentIT {
                 HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> fault = http.send(HttpRequest.newBuilder(URI.create(base + "/sim/gpus/"
-                        + latestOrFirstGpuUuid() + "/faults"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"kind\":\"xid\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> fault = injectFault(latestOrFirstGpuUuid(), "{\"kind\":\"xid\"}");
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"hostId\":\"" + hostId + "\"", "\"kafkaOk\":true");
         assertThat(metrics.body()).contains("vgpu_agent_snapshots_published_total");
-        assertThat(fault.statusCode()).isEqualTo(501);
+        assertThat(fault.statusCode()).isEqualTo(400);
         assertThat(fault.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(fault.body()).contains("code must be an integer");
+    }
+
+    @Test
+    void injectedFaultsReachTheHealthTopicFromEventsAndFromThePoll() throws IOException, InterruptedException {
+        List<PhysicalGpu> gpus = latestSnapshotGpus();
+        String p4 = gpus.get(0).uuid();
+        String t4 = gpus.get(1).uuid();
+        String a100 = gpus.get(2).uuid();
+
+        assertThat(injectFault(a100, "{\"kind\":\"double-bit-ecc\"}").statusCode()).isEqualTo(202);
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() -> assertThat(signalsOf(a100))
+                .anySatisfy(signal -> assertThat(signal).isInstanceOfSatisfying(EccErrorsObserved.class, ecc -> {
+                    assertThat(ecc.counters().uncorrectedVolatile()).isEqualTo(1);
+                    assertThat(ecc.source()).isEqualTo(SignalSource.EVENT);
+                }))
+                .anySatisfy(signal -> assertThat(signal).isEqualTo(new XidErrorObserved(hostId, a100,
+                        signal.observedAt(), SignalSource.EVENT, 48))));
+
+        assertThat(injectFault(t4, "{\"kind\":\"page-retirement-pending\"}").statusCode()).isEqualTo(202);
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() -> assertThat(signalsOf(t4))
+                .anySatisfy(signal -> assertThat(signal).isInstanceOfSatisfying(PagesRetired.class, pages -> {
+                    assertThat(pages.pending()).isTrue();
+                    assertThat(pages.source()).isEqualTo(SignalSource.POLL);
+                })));
+
+        assertThat(injectFault(a100, "{\"kind\":\"reset\"}").statusCode()).isEqualTo(202);
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() -> assertThat(signalsOf(a100))
+                .last().isInstanceOfSatisfying(EccErrorsObserved.class, ecc -> {
+                    assertThat(ecc.counters()).isEqualTo(new EccCounters(0, 0, 0, 1));
+                    assertThat(ecc.source()).isEqualTo(SignalSource.POLL);
+                }));
+
+        assertThat(injectFault(p4, "{\"kind\":\"single-bit-ecc\"}").statusCode()).isEqualTo(409);
+        assertThat(injectFault("GPU-00000000-0000-0000-0000-000000000000", "{\"kind\":\"reset\"}").statusCode())
+                .isEqualTo(404);
+        assertThat(injectFault(a100, "{\"kind\":").statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<String> injectFault(String gpuUuid, String body) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort()
+                        + "/sim/gpus/" + gpuUuid + "/faults"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private List<PhysicalGpu> latestSnapshotGpus() {
+        await().atMost(DEADLINE).pollInSameThread().until(() -> latestSnapshot().isPresent());
+        return latestSnapshot().orElseThrow().gpus();
+    }
+
+    private List<HealthSignal> signalsOf(String gpuUuid) {
+        List<HealthSignal> signals = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : poll()) {
+            if (record.topic().equals(TopicCatalogue.HEALTH_SIGNALS.name())
+                    && Arrays.equals(record.key(), gpuUuid.getBytes(UTF_8))) {
+                signals.add((HealthSignal) decode(record));
+            }
+        }
+        return signals;
     }
 
     private String latestOrFirstGpuUuid() {

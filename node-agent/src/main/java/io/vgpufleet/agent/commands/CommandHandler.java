@@ -1,25 +1,35 @@
 package io.vgpufleet.agent.commands;
 
 import io.vgpufleet.agent.discovery.DiscoveredHost;
+import io.vgpufleet.agent.discovery.SysfsText;
+import io.vgpufleet.agent.hypervisor.HypervisorPort;
 import io.vgpufleet.agent.kernel.HostWriter;
 import io.vgpufleet.agent.kernel.KernelError;
+import io.vgpufleet.contracts.Checks;
 import io.vgpufleet.contracts.command.AgentCommand;
+import io.vgpufleet.contracts.command.CheckMigrationCompatibility;
 import io.vgpufleet.contracts.command.CommandFailed;
 import io.vgpufleet.contracts.command.CommandRejected;
 import io.vgpufleet.contracts.command.CommandReply;
 import io.vgpufleet.contracts.command.CommandSucceeded;
 import io.vgpufleet.contracts.command.CreateVgpu;
+import io.vgpufleet.contracts.command.MigrateVm;
+import io.vgpufleet.contracts.command.PrepareMigrationTarget;
 import io.vgpufleet.contracts.command.RemoveVgpu;
+import io.vgpufleet.contracts.command.SetVgpuParams;
 import io.vgpufleet.contracts.host.HostKind;
 import io.vgpufleet.contracts.host.PhysicalGpu;
 import io.vgpufleet.contracts.host.Vgpu;
 import io.vgpufleet.contracts.host.VirtualFunction;
 import io.vgpufleet.contracts.messaging.EventTypes;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,18 +42,35 @@ import org.slf4j.LoggerFactory;
  * in-memory record of recent outcomes (lost on restart; commands carry {@code notAfter}, so a stale
  * repeat after a restart is rejected as expired unless it is still fresh).
  *
- * <p>This slice executes {@code CreateVgpu} and {@code RemoveVgpu}; every other command is rejected as
- * not supported yet, so no caller waits for work that will not happen.
+ * <p>Executes every command of the contract:
+ * <ul>
+ *   <li>{@code CreateVgpu}, {@code PrepareMigrationTarget} (the vGPU for an incoming VM; result adds
+ *       {@code vmId}): mdev {@code create}, or a free VF's {@code current_vgpu_type}, then the params.
+ *   <li>{@code RemoveVgpu}; {@code SetVgpuParams} (allow-listed keys, {@link VgpuParams}; merged into the
+ *       vGPU's params in force and written whole).
+ *   <li>{@code CheckMigrationCompatibility}: the source's {@code migration_version} written to the type's
+ *       attribute here. Success: {@code compatible=true}; the kernel's refusal: {@code compatible=false}
+ *       with its reason; no attribute: {@code compatible=false}, {@code limit=NOT_MIGRATABLE}. The NVML
+ *       metadata check ({@code nvmlGetVgpuCompatibility}) is not offered by the agent's NVML port yet:
+ *       a command that gives only metadata fails with {@code NVML_ERROR_NOT_SUPPORTED} rather than guess;
+ *       one that gives both is decided by {@code migration_version}, and its reason says so.
+ *   <li>{@code MigrateVm}: the VM must hold the source vGPU; the {@link HypervisorPort} migrates it live.
+ * </ul>
  */
 public final class CommandHandler {
 
     static final int REMEMBERED_OUTCOMES = 4096;
+    /** The error code of a {@code CommandFailed} whose cause is the hypervisor's refusal. */
+    public static final String HYPERVISOR_ERROR = "HYPERVISOR_ERROR";
+    /** NVML's name for a call it cannot make on this driver or device. */
+    public static final String NVML_NOT_SUPPORTED = "NVML_ERROR_NOT_SUPPORTED";
     private static final Logger log = LoggerFactory.getLogger(CommandHandler.class);
 
     private final String hostId;
     private final HostState host;
     private final HostWriter writer;
     private final Clock clock;
+    private final @Nullable HypervisorPort hypervisor;
     private final Map<String, CommandReply> outcomes = new LinkedHashMap<>(64, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -53,11 +80,18 @@ public final class CommandHandler {
         }
     };
 
+    /** A handler without a hypervisor: {@code MigrateVm} is rejected. */
     public CommandHandler(String hostId, HostState host, HostWriter writer, Clock clock) {
+        this(hostId, host, writer, clock, null);
+    }
+
+    public CommandHandler(String hostId, HostState host, HostWriter writer, Clock clock,
+            @Nullable HypervisorPort hypervisor) {
         this.hostId = hostId;
         this.host = host;
         this.writer = writer;
         this.clock = clock;
+        this.hypervisor = hypervisor;
     }
 
     public synchronized CommandReply handle(AgentCommand command) {
@@ -73,24 +107,118 @@ public final class CommandHandler {
 
     private CommandReply decide(AgentCommand command) {
         String type = EventTypes.of(command.getClass()).ceType();
-        if (!(command instanceof CreateVgpu) && !(command instanceof RemoveVgpu)) {
-            return rejected(command, type, List.of(type + " is not supported yet by this agent"));
-        }
         DiscoveredHost now = host.discover();
-        List<String> reasons = CommandValidator.reasonsToReject(command, hostId, now, clock.instant());
+        List<String> reasons = new ArrayList<>(CommandValidator.reasonsToReject(command, hostId, now, clock.instant()));
+        if (command instanceof MigrateVm && hypervisor == null) {
+            reasons.add("this agent has no hypervisor port to migrate with");
+        }
         if (!reasons.isEmpty()) {
             return rejected(command, type, reasons);
         }
+        boolean changes = !(command instanceof CheckMigrationCompatibility);
         try {
-            Map<String, String> result = command instanceof CreateVgpu create ? create(create, now) : remove((RemoveVgpu) command, now);
+            Map<String, String> result = execute(command, now);
             log.info("command {} ({}) succeeded: {}", command.commandId(), type, result);
             return new CommandSucceeded(command.commandId(), hostId, type, clock.instant(), result);
         } catch (KernelError e) {
             log.info("command {} ({}) failed: {} {}", command.commandId(), type, e.errno(), e.getMessage());
             return new CommandFailed(command.commandId(), hostId, type, clock.instant(), e.errno(), e.getMessage());
+        } catch (HypervisorPort.HypervisorException e) {
+            log.info("command {} ({}) failed in the hypervisor: {}", command.commandId(), type, e.getMessage());
+            return new CommandFailed(command.commandId(), hostId, type, clock.instant(), HYPERVISOR_ERROR,
+                    Checks.printable(String.valueOf(e.getMessage()), 1000));
         } finally {
-            host.changed();
+            if (changes) {
+                host.changed();
+            }
         }
+    }
+
+    private Map<String, String> execute(AgentCommand command, DiscoveredHost now)
+            throws KernelError, HypervisorPort.HypervisorException {
+        if (command instanceof CreateVgpu create) {
+            return create(create, now);
+        }
+        if (command instanceof RemoveVgpu remove) {
+            return remove(remove, now);
+        }
+        if (command instanceof SetVgpuParams set) {
+            return setParams(set, now);
+        }
+        if (command instanceof PrepareMigrationTarget prepare) {
+            Map<String, String> result = new LinkedHashMap<>(create(new CreateVgpu(prepare.commandId(), prepare.hostId(),
+                    prepare.issuedAt(), prepare.notAfter(), prepare.parentPciBdf(), prepare.typeId(), prepare.vgpuUuid(),
+                    Map.of()), now));
+            result.put("vmId", prepare.vmId());
+            return result;
+        }
+        if (command instanceof CheckMigrationCompatibility check) {
+            return checkCompatibility(check, now);
+        }
+        return migrate((MigrateVm) command);
+    }
+
+    private Map<String, String> setParams(SetVgpuParams set, DiscoveredHost now) throws KernelError {
+        Vgpu vgpu = now.vgpus().stream().filter(v -> v.uuid().equals(set.vgpuUuid())).findFirst().orElseThrow();
+        Map<String, String> params = new TreeMap<>(vgpu.params());
+        params.putAll(set.params());
+        if (vgpu.virtualFunctionBdf() != null) {
+            writer.writeVirtualFunctionParams(vgpu.virtualFunctionBdf(), params);
+        } else {
+            writer.writeMdevParams(vgpu.uuid(), params);
+        }
+        Map<String, String> result = new LinkedHashMap<>();
+        result.put("vgpuUuid", vgpu.uuid());
+        result.put("params", SysfsText.formatVgpuParams(params));
+        return result;
+    }
+
+    private Map<String, String> checkCompatibility(CheckMigrationCompatibility check, DiscoveredHost now)
+            throws KernelError {
+        Map<String, String> result = new LinkedHashMap<>();
+        result.put("parentPciBdf", check.parentPciBdf());
+        result.put("typeId", check.typeId());
+        if (check.migrationVersion() == null) {
+            throw new KernelError(NVML_NOT_SUPPORTED, "this agent cannot run nvmlGetVgpuCompatibility (its NVML port "
+                    + "offers no vGPU migration metadata); give the source's migration_version");
+        }
+        String nvmlNote = check.vgpuMetadataBase64() == null ? ""
+                : "; the NVML metadata was not checked (" + NVML_NOT_SUPPORTED + ")";
+        boolean vendorVfio = CommandValidator.gpuAt(now, check.parentPciBdf()).map(PhysicalGpu::hostKind)
+                .orElse(HostKind.MDEV) == HostKind.VENDOR_VFIO;
+        try {
+            if (vendorVfio) {
+                throw new KernelError(KernelError.ENOENT, "vendor-VFIO types have no migration_version attribute");
+            }
+            writer.writeMigrationVersion(check.parentPciBdf(), check.typeId(), check.migrationVersion());
+            result.put("compatible", "true");
+            result.put("migrationKinds", "LIVE");
+            result.put("limit", "NONE");
+            result.put("reason", "migration_version accepted by " + check.typeId() + " on " + check.parentPciBdf() + nvmlNote);
+        } catch (KernelError e) {
+            boolean missing = KernelError.ENOENT.equals(e.errno());
+            result.put("compatible", "false");
+            result.put("migrationKinds", "");
+            result.put("limit", missing ? "NOT_MIGRATABLE" : e.errno());
+            result.put("reason", (missing ? "no migration_version here: " : "migration_version refused: ")
+                    + e.getMessage() + nvmlNote);
+        }
+        return result;
+    }
+
+    private Map<String, String> migrate(MigrateVm migrate) throws HypervisorPort.HypervisorException {
+        HypervisorPort port = java.util.Objects.requireNonNull(hypervisor);
+        String holder = port.domainOf(migrate.sourceVgpuUuid()).orElse(null);
+        if (!migrate.vmId().equals(holder)) {
+            throw new HypervisorPort.HypervisorException("VM " + migrate.vmId() + " does not hold vGPU "
+                    + migrate.sourceVgpuUuid() + (holder == null ? "" : " (VM " + holder + " does)"));
+        }
+        port.migrateLive(migrate.vmId(), migrate.targetHostId(), migrate.sourceVgpuUuid(), migrate.targetVgpuUuid());
+        Map<String, String> result = new LinkedHashMap<>();
+        result.put("vmId", migrate.vmId());
+        result.put("targetHostId", migrate.targetHostId());
+        result.put("targetVgpuUuid", migrate.targetVgpuUuid());
+        return result;
     }
 
     private Map<String, String> create(CreateVgpu create, DiscoveredHost now) throws KernelError {

@@ -2,8 +2,12 @@ package io.vgpufleet.agent.commands;
 
 import io.vgpufleet.agent.discovery.DiscoveredHost;
 import io.vgpufleet.contracts.command.AgentCommand;
+import io.vgpufleet.contracts.command.CheckMigrationCompatibility;
 import io.vgpufleet.contracts.command.CreateVgpu;
+import io.vgpufleet.contracts.command.MigrateVm;
+import io.vgpufleet.contracts.command.PrepareMigrationTarget;
 import io.vgpufleet.contracts.command.RemoveVgpu;
+import io.vgpufleet.contracts.command.SetVgpuParams;
 import io.vgpufleet.contracts.host.PhysicalGpu;
 import io.vgpufleet.contracts.host.VgpuTypeCapacity;
 import java.time.Instant;
@@ -33,19 +37,37 @@ public final class CommandValidator {
             reasons.add("expired: not after " + command.notAfter() + ", received at " + now);
         }
         if (command instanceof CreateVgpu create) {
-            Optional<PhysicalGpu> gpu = gpuAt(host, create.parentPciBdf());
-            if (gpu.isEmpty()) {
-                reasons.add("parentPciBdf " + create.parentPciBdf() + " is not a pGPU of host " + hostId);
-            } else if (gpu.get().types().stream().map(VgpuTypeCapacity::typeId).noneMatch(create.typeId()::equals)) {
-                reasons.add("type " + create.typeId() + " is not a vGPU type of pGPU " + create.parentPciBdf()
-                        + " (" + gpu.get().model() + ")");
-            }
+            parentAndType(host, hostId, create.parentPciBdf(), create.typeId(), reasons);
+            reasons.addAll(VgpuParams.reasonsToReject(create.params()));
+        } else if (command instanceof PrepareMigrationTarget prepare) {
+            parentAndType(host, hostId, prepare.parentPciBdf(), prepare.typeId(), reasons);
+        } else if (command instanceof CheckMigrationCompatibility check) {
+            parentAndType(host, hostId, check.parentPciBdf(), check.typeId(), reasons);
         } else if (command instanceof RemoveVgpu remove) {
-            if (host.vgpus().stream().noneMatch(vgpu -> vgpu.uuid().equals(remove.vgpuUuid()))) {
-                reasons.add("no vGPU " + remove.vgpuUuid() + " on host " + hostId);
-            }
+            vgpuExists(host, hostId, remove.vgpuUuid(), reasons);
+        } else if (command instanceof SetVgpuParams set) {
+            vgpuExists(host, hostId, set.vgpuUuid(), reasons);
+            reasons.addAll(VgpuParams.reasonsToReject(set.params()));
+        } else if (command instanceof MigrateVm migrate) {
+            vgpuExists(host, hostId, migrate.sourceVgpuUuid(), reasons);
         }
         return reasons;
+    }
+
+    private static void parentAndType(DiscoveredHost host, String hostId, String parentPciBdf, String typeId,
+            List<String> reasons) {
+        Optional<PhysicalGpu> gpu = gpuAt(host, parentPciBdf);
+        if (gpu.isEmpty()) {
+            reasons.add("parentPciBdf " + parentPciBdf + " is not a pGPU of host " + hostId);
+        } else if (gpu.get().types().stream().map(VgpuTypeCapacity::typeId).noneMatch(typeId::equals)) {
+            reasons.add("type " + typeId + " is not a vGPU type of pGPU " + parentPciBdf + " (" + gpu.get().model() + ")");
+        }
+    }
+
+    private static void vgpuExists(DiscoveredHost host, String hostId, String vgpuUuid, List<String> reasons) {
+        if (host.vgpus().stream().noneMatch(vgpu -> vgpu.uuid().equals(vgpuUuid))) {
+            reasons.add("no vGPU " + vgpuUuid + " on host " + hostId);
+        }
     }
 
     static Optional<PhysicalGpu> gpuAt(DiscoveredHost host, String pciBdf) {

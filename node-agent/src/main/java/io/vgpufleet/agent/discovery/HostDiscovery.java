@@ -3,6 +3,7 @@ package io.vgpufleet.agent.discovery;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.vgpufleet.agent.discovery.SysfsText.CreatableType;
+import io.vgpufleet.agent.hypervisor.HypervisorPort;
 import io.vgpufleet.agent.nvml.NvmlDevice;
 import io.vgpufleet.agent.nvml.NvmlPort;
 import io.vgpufleet.contracts.Checks;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,10 +66,18 @@ public final class HostDiscovery {
     /** Type names per vendor-VFIO PF, once seen in some VF's {@code creatable_vgpu_types}. */
     private final Map<String, Map<String, String>> seenVfTypeNames = new ConcurrentHashMap<>();
 
+    private final @Nullable HypervisorPort hypervisor;
+
     public HostDiscovery(SysfsReader sysfs, NvmlPort nvml, String hostId) {
+        this(sysfs, nvml, hostId, null);
+    }
+
+    /** @param hypervisor where given, each vGPU's {@code vmId} is the domain that has it attached */
+    public HostDiscovery(SysfsReader sysfs, NvmlPort nvml, String hostId, @Nullable HypervisorPort hypervisor) {
         this.sysfs = sysfs;
         this.nvml = nvml;
         this.hostId = Checks.validHostId(hostId, "hostId");
+        this.hypervisor = hypervisor;
     }
 
     public DiscoveredHost discover() {
@@ -98,10 +108,42 @@ public final class HostDiscovery {
             }
         }
         gpus.sort(Comparator.comparing(PhysicalGpu::pciBdf));
+        if (hypervisor != null) {
+            attachVms(hypervisor, vgpus, problems);
+        }
         vgpus.sort(Comparator.comparing(Vgpu::uuid));
         problems.forEach(problem -> log.warn("discovery: {}", problem));
         HostKind kind = !mdevParents.isEmpty() || !anyVendorVfio ? HostKind.MDEV : HostKind.VENDOR_VFIO;
         return new DiscoveredHost(kind, vgpuManager(), gpus, vgpus, problems);
+    }
+
+    /** Sets each vGPU's {@code vmId} from the hypervisor's domains (by mdev UUID, or by VF address). */
+    private static void attachVms(HypervisorPort hypervisor, List<Vgpu> vgpus, List<String> problems) {
+        List<HypervisorPort.Domain> domains;
+        try {
+            domains = hypervisor.domains();
+        } catch (HypervisorPort.HypervisorException | RuntimeException e) {
+            problems.add("cannot list the hypervisor's domains: " + Checks.printable(String.valueOf(e.getMessage())));
+            return;
+        }
+        for (int i = 0; i < vgpus.size(); i++) {
+            Vgpu vgpu = vgpus.get(i);
+            for (HypervisorPort.Domain domain : domains) {
+                boolean holds = domain.mdevUuids().contains(vgpu.uuid())
+                        || (vgpu.virtualFunctionBdf() != null && domain.pciHostdevs().contains(vgpu.virtualFunctionBdf()));
+                if (!holds) {
+                    continue;
+                }
+                try {
+                    vgpus.set(i, new Vgpu(vgpu.uuid(), vgpu.gpuUuid(), vgpu.typeId(), vgpu.virtualFunctionBdf(),
+                            domain.name(), vgpu.params(), vgpu.migrationVersion()));
+                } catch (IllegalArgumentException e) {
+                    problems.add("vGPU " + vgpu.uuid() + " is attached to domain '" + Checks.printable(domain.name())
+                            + "', a name the contract does not take as a vmId");
+                }
+                break;
+            }
+        }
     }
 
     private interface Part {

@@ -33,9 +33,11 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@code GET /metrics}: the Prometheus text of the agent's registry.
  *   <li>{@code GET /healthz}: {@code 200} with {@code {"hostId", "lastSnapshotPublishedAt", "kafkaOk",
  *       "commandIntakeRunning", "simulated"}}.
- *   <li>{@code POST /sim/gpus/{gpuUuid}/faults} (simulated hosts only): takes {@code {"kind": "..."}} and
- *       answers {@code 501} with problem details: fault injection comes with the node-agent issue, and
- *       this endpoint says so rather than pretend.
+ *   <li>{@code POST /sim/gpus/{gpuUuid}/faults} (simulated hosts only; {@code 404} elsewhere): takes a
+ *       JSON object {@code {"kind": "...", ...}} (the kinds and their fields: the simulator's {@code
+ *       Fault}) of at most 16 KiB and answers {@code 202} with {@code {"gpuUuid", "applied"}} once the
+ *       fault is in effect and its NVML events are queued; {@code 400} for a malformed UUID or body,
+ *       {@code 404} for a GPU the host does not have, {@code 409} for a fault the GPU cannot have.
  * </ul>
  * Errors are RFC 9457 problem details.
  */
@@ -53,13 +55,14 @@ public final class AgentHttpServer implements AutoCloseable {
     private final ExecutorService executor;
     private final PrometheusMeterRegistry registry;
     private final Supplier<Health> health;
-    private final boolean simulated;
+    private final @Nullable FaultInjection faults;
 
+    /** @param faults the simulator's fault injection; {@code null} on a real host */
     public AgentHttpServer(String bind, int port, PrometheusMeterRegistry registry, Supplier<Health> health,
-            boolean simulated) {
+            @Nullable FaultInjection faults) {
         this.registry = registry;
         this.health = health;
-        this.simulated = simulated;
+        this.faults = faults;
         try {
             this.server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         } catch (IOException e) {
@@ -93,11 +96,11 @@ public final class AgentHttpServer implements AutoCloseable {
                         registry.scrape()));
             } else if ("/healthz".equals(path)) {
                 onlyGet(exchange, method, () -> send(exchange, 200, "application/json", json(healthBody())));
-            } else if (simulated && faults.matches()) {
+            } else if (this.faults != null && faults.matches()) {
                 if (!"POST".equals(method)) {
                     problem(exchange, 405, "Method Not Allowed", "use POST");
                 } else {
-                    faults(exchange, faults.group(1));
+                    faults(exchange, faults.group(1), this.faults);
                 }
             } else {
                 problem(exchange, 404, "Not Found", "no resource at " + Checks.printable(path));
@@ -132,7 +135,7 @@ public final class AgentHttpServer implements AutoCloseable {
         return body;
     }
 
-    private static void faults(HttpExchange exchange, String gpuUuid) throws IOException {
+    private static void faults(HttpExchange exchange, String gpuUuid, FaultInjection injection) throws IOException {
         try {
             Checks.validGpuUuid(gpuUuid, "gpuUuid");
         } catch (IllegalArgumentException e) {
@@ -143,22 +146,33 @@ public final class AgentHttpServer implements AutoCloseable {
         try (InputStream in = exchange.getRequestBody()) {
             body = in.readNBytes(MAX_BODY + 1);
         }
-        Optional<String> kind = faultKind(body);
-        if (body.length > MAX_BODY || kind.isEmpty()) {
-            problem(exchange, 400, "Bad Request", "the body must be a JSON object {\"kind\": \"...\"}");
+        Optional<JsonNode> json = body.length > MAX_BODY ? Optional.empty() : jsonObject(body);
+        if (json.isEmpty()) {
+            problem(exchange, 400, "Bad Request", "the body must be a JSON object {\"kind\": \"...\"} of at most "
+                    + MAX_BODY + " bytes");
             return;
         }
-        problem(exchange, 501, "Not Implemented", "fault injection ('" + Checks.printable(kind.get())
-                + "') comes with the node-agent issue; this agent does not inject faults yet");
+        FaultInjection.Outcome outcome = injection.inject(gpuUuid, json.get());
+        if (outcome.status() == 202) {
+            Map<String, Object> applied = new LinkedHashMap<>();
+            applied.put("gpuUuid", gpuUuid);
+            applied.put("applied", outcome.detail());
+            send(exchange, 202, "application/json", json(applied));
+            return;
+        }
+        String title = switch (outcome.status()) {
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 409 -> "Conflict";
+            default -> "Error";
+        };
+        problem(exchange, outcome.status(), title, Checks.printable(outcome.detail()));
     }
 
-    private static Optional<String> faultKind(byte[] body) {
+    private static Optional<JsonNode> jsonObject(byte[] body) {
         try {
             JsonNode node = EventCodec.json().readTree(body);
-            JsonNode kind = node == null ? null : node.get("kind");
-            return kind != null && kind.isString() && !kind.asString().isBlank()
-                    ? Optional.of(kind.asString())
-                    : Optional.empty();
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
         } catch (JacksonException e) {
             return Optional.empty();
         }

@@ -31,4 +31,12 @@ public interface HostWriter {
     void writeMdevParams(String uuid, Map<String, String> params) throws KernelError;
 
     void writeVirtualFunctionParams(String virtualFunctionBdf, Map<String, String> params) throws KernelError;
+
+    /**
+     * Writes a source's {@code migration_version} to this host's type attribute ({@code
+     * mdev_supported_types/<type>/migration_version}): success means the source can migrate to this
+     * type here; the kernel's error (e.g. {@code EINVAL}) means it cannot; {@code ENOENT} (no attribute)
+     * means the type is not migratable this way.
+     */
+    void writeMigrationVersion(String parentBdf, String typeId, String migrationVersion) throws KernelError;
 }

@@ -73,6 +73,16 @@ public final class SysfsHostWriter implements HostWriter {
         write(vfNvidia(virtualFunctionBdf).resolve("vgpu_params"), SysfsText.formatVgpuParams(params));
     }
 
+    @Override
+    public void writeMigrationVersion(String parentBdf, String typeId, String migrationVersion) throws KernelError {
+        checked(parentBdf, SysfsNames::isPciBdf, "parent");
+        checked(typeId, SysfsNames::isMdevTypeId, "type");
+        checked(migrationVersion, version -> !version.isEmpty() && version.length() <= 4096
+                && version.chars().allMatch(c -> c >= 0x20 && c < 0x7f), "migration_version");
+        write(root.resolve("class/mdev_bus").resolve(parentBdf).resolve("mdev_supported_types").resolve(typeId)
+                .resolve("migration_version"), migrationVersion);
+    }
+
     private Path vfNvidia(String virtualFunctionBdf) throws KernelError {
         checked(virtualFunctionBdf, SysfsNames::isPciBdf, "virtual function");
         return root.resolve("bus/pci/devices").resolve(virtualFunctionBdf).resolve("nvidia");

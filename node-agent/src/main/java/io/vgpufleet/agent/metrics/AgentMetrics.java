@@ -22,6 +22,15 @@ public final class AgentMetrics {
     public static final String COMMANDS = "vgpu.agent.commands";
     /** Command records that could not be read and went to the dead-letter topic. */
     public static final String DEAD_LETTERS = "vgpu.agent.dead.letters";
+    /**
+     * Health signals handed to the publisher, tagged {@code signal} (the record's name, e.g. {@code
+     * EccErrorsObserved}) and {@code source} ({@code EVENT} or {@code POLL}).
+     */
+    public static final String HEALTH_SIGNALS = "vgpu.agent.health.signals";
+    /** Health signals the broker did not take. */
+    public static final String HEALTH_SIGNAL_FAILURES = "vgpu.agent.health.signals.failed";
+    /** Failures inside the health loops, tagged {@code loop} ({@code events} or {@code poll}); the loops go on. */
+    public static final String HEALTH_LOOP_ERRORS = "vgpu.agent.health.loop.errors";
     /** How long the last discovery of the host took. */
     public static final String DISCOVERY_DURATION = "vgpu.agent.discovery.last.duration.seconds";
     /** Parts of the host the last discovery could not read (each also logged with its reason). */
@@ -59,6 +68,18 @@ public final class AgentMetrics {
 
     public void deadLettered() {
         registry.counter(DEAD_LETTERS).increment();
+    }
+
+    public void healthSignal(String signal, String source) {
+        Counter.builder(HEALTH_SIGNALS).tag("signal", signal).tag("source", source).register(registry).increment();
+    }
+
+    public void healthSignalFailed() {
+        registry.counter(HEALTH_SIGNAL_FAILURES).increment();
+    }
+
+    public void healthLoopFailed(String loop) {
+        Counter.builder(HEALTH_LOOP_ERRORS).tag("loop", loop).register(registry).increment();
     }
 
     public void discovered(Duration took, int problems, int gpuCount, int vgpuCount) {

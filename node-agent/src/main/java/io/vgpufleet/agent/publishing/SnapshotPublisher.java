@@ -55,6 +55,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     });
 
     private @Nullable DiscoveredHost lastPublished;
+    private volatile @Nullable DiscoveredHost lastDiscovered;
     private volatile @Nullable Instant lastPublishedAt;
     private volatile boolean kafkaOk;
 
@@ -80,6 +81,7 @@ public final class SnapshotPublisher implements AutoCloseable {
     public synchronized DiscoveredHost discover() {
         long started = System.nanoTime();
         DiscoveredHost host = discovery.discover();
+        lastDiscovered = host;
         metrics.discovered(Duration.ofNanos(System.nanoTime() - started), host.problems().size(), host.gpus().size(),
                 host.vgpus().size());
         return host;
@@ -91,6 +93,11 @@ public final class SnapshotPublisher implements AutoCloseable {
         if (lastPublished == null || !host.sameContentAs(lastPublished)) {
             publish(host, reason);
         }
+    }
+
+    /** The latest discovery, without discovering again (empty before the first). */
+    public Optional<DiscoveredHost> lastDiscovered() {
+        return Optional.ofNullable(lastDiscovered);
     }
 
     public Optional<Instant> lastPublishedAt() {

@@ -21,10 +21,20 @@ public record GpuModel(
         HostKind hostKind,
         int virtualFunctions,
         boolean underscoreDescriptions,
+        MemoryRepair memoryRepair,
         List<SimulatedType> types) {
 
+    /**
+     * How the GPU takes bad memory out of use: dynamic page retirement before Ampere, row remapping from
+     * Ampere on. NVML answers {@code NOT_SUPPORTED} for the other one, and so does the simulator.
+     */
+    public enum MemoryRepair {
+        PAGE_RETIREMENT,
+        ROW_REMAPPING
+    }
+
     public static final GpuModel TESLA_P4 = new GpuModel("Tesla P4", "0x1bb3", 8192, EccMode.OFF, HostKind.MDEV, 0,
-            false, List.of(
+            false, MemoryRepair.PAGE_RETIREMENT, List.of(
                     type("nvidia-63", "GRID P4-1B", 1024, 8),
                     type("nvidia-64", "GRID P4-1Q", 1024, 8),
                     type("nvidia-65", "GRID P4-2Q", 2048, 4),
@@ -40,16 +50,16 @@ public record GpuModel(
                     type("nvidia-288", "GRID P4-4C", 4096, 2),
                     type("nvidia-289", "GRID P4-8C", 8192, 1)));
 
-    public static final GpuModel TESLA_T4 = new GpuModel("Tesla T4", "0x1eb8", 16384, EccMode.OFF, HostKind.MDEV, 0,
-            true, sized("nvidia-", 222, "GRID T4-", 16384, List.of(
+    public static final GpuModel TESLA_T4 = new GpuModel("Tesla T4", "0x1eb8", 16384, EccMode.ON, HostKind.MDEV, 0,
+            true, MemoryRepair.PAGE_RETIREMENT, sized("nvidia-", 222, "GRID T4-", 16384, List.of(
                     "1B", "2B", "1Q", "2Q", "4Q", "8Q", "16Q", "1A", "2A", "4A", "8A", "16A", "4C", "8C", "16C")));
 
     public static final GpuModel A100_SXM4_40GB = new GpuModel("NVIDIA A100-SXM4-40GB", "0x20b0", 40960, EccMode.ON,
-            HostKind.MDEV, 0, false, sized("nvidia-", 471, "GRID A100-", 40960,
+            HostKind.MDEV, 0, false, MemoryRepair.ROW_REMAPPING, sized("nvidia-", 471, "GRID A100-", 40960,
                     List.of("4C", "5C", "8C", "10C", "20C", "40C")));
 
     public static final GpuModel H100_SXM5_80GB = new GpuModel("NVIDIA H100 80GB HBM3", "0x2330", 81920, EccMode.ON,
-            HostKind.VENDOR_VFIO, 20, false, sized("", 860, "NVIDIA H100XM-", 81920,
+            HostKind.VENDOR_VFIO, 20, false, MemoryRepair.ROW_REMAPPING, sized("", 860, "NVIDIA H100XM-", 81920,
                     List.of("4C", "5C", "10C", "16C", "20C", "40C", "80C")));
 
     public GpuModel {

@@ -112,6 +112,17 @@ public final class SimulatedHost {
         }
     }
 
+    /**
+     * The opaque {@code migration_version} a simulated type carries: the driver branch, the type id and
+     * its name, so two simulated hosts of the same driver branch and type accept each other's string and
+     * different types (or branches) refuse it. Real drivers write a string of their own making; only
+     * equality-or-not matters to the agent.
+     */
+    static String migrationVersion(SimulatedType type) {
+        String branch = DRIVER_VERSION.substring(0, DRIVER_VERSION.indexOf('.'));
+        return "nvidia-vgpu-migration-v1 branch=" + branch + " type=" + type.id() + " name=" + type.name().replace(' ', '_');
+    }
+
     /** The PCI address of a VF: the PF's devfn plus the first-VF offset plus the VF's index. */
     static String virtualFunctionBdf(int bus, int index) {
         int devfn = FIRST_VF_OFFSET + index;
@@ -164,6 +175,7 @@ public final class SimulatedHost {
             nvml.setProperty("name", model.name());
             nvml.setProperty("memory_mib", Long.toString(model.memoryMib()));
             nvml.setProperty("ecc_mode", model.eccMode().name());
+            nvml.setProperty("memory_repair", model.memoryRepair().name());
             nvml.setProperty("virtualization_mode", "HOST_VGPU");
             nvml.setProperty("host_vgpu_mode", model.hostKind() == HostKind.VENDOR_VFIO ? "SRIOV" : "NON_SRIOV");
             Files.createDirectories(root.resolve("simulator/nvml"));
@@ -200,6 +212,7 @@ public final class SimulatedHost {
                 text(typeDir.resolve("available_instances"), Integer.toString(type.maxInstances()));
                 text(typeDir.resolve("device_api"), "vfio-pci");
                 Files.createFile(typeDir.resolve("create"));
+                text(typeDir.resolve("migration_version"), migrationVersion(type));
             }
         }
 

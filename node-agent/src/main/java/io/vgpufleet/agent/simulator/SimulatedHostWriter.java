@@ -46,4 +46,9 @@ public final class SimulatedHostWriter implements HostWriter {
     public void writeVirtualFunctionParams(String virtualFunctionBdf, Map<String, String> params) throws KernelError {
         kernel.writeVirtualFunctionParams(virtualFunctionBdf, SysfsText.formatVgpuParams(params));
     }
+
+    @Override
+    public void writeMigrationVersion(String parentBdf, String typeId, String migrationVersion) throws KernelError {
+        kernel.writeMigrationVersion(parentBdf, typeId, migrationVersion);
+    }
 }

@@ -71,10 +71,37 @@ public final class SimulatedKernel {
             Files.createSymbolicLink(device.resolve("mdev_type"), Path.of("..", "mdev_supported_types", typeId));
             Files.writeString(device.resolve("remove"), "");
             Files.writeString(device.resolve("nvidia/vgpu_params"), "");
+            Path typeVersion = typeDir.resolve("migration_version");
+            if (Files.isRegularFile(typeVersion)) {
+                Files.copy(typeVersion, device.resolve("migration_version"));
+            }
             Files.createSymbolicLink(typeDir.resolve("devices").resolve(uuid), Path.of("../../..", uuid));
             Files.createSymbolicLink(busLink, busLink.getParent().relativize(device));
             refreshAvailability(parent);
         });
+    }
+
+    /**
+     * A write to a type's {@code migration_version}: accepted where the source's version string is this
+     * type's own (same driver branch, same type), {@code EINVAL} otherwise, {@code ENOENT} where the type
+     * has no such attribute.
+     */
+    public synchronized void writeMigrationVersion(String parentBdf, String typeId, String migrationVersion)
+            throws KernelError {
+        Path parent = mdevParent(parentBdf);
+        Path typeDir = parent.resolve("mdev_supported_types").resolve(typeId);
+        if (!SysfsNames.isMdevTypeId(typeId) || !Files.isDirectory(typeDir)) {
+            throw new KernelError(KernelError.ENOENT, parentBdf + " has no type '" + Checks.printable(typeId) + "'");
+        }
+        Path attribute = typeDir.resolve("migration_version");
+        if (!Files.isRegularFile(attribute)) {
+            throw new KernelError(KernelError.ENOENT, typeId + " on " + parentBdf + " has no migration_version");
+        }
+        String own = parsed(() -> read(attribute)).strip();
+        if (!own.equals(migrationVersion.strip())) {
+            throw new KernelError(KernelError.EINVAL, "migration_version '" + Checks.printable(migrationVersion, 200)
+                    + "' is not compatible with " + typeId + " on " + parentBdf);
+        }
     }
 
     public synchronized void remove(String uuid) throws KernelError {

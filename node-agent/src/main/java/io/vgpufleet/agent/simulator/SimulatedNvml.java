@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.vgpufleet.agent.discovery.SysfsNames;
 import io.vgpufleet.agent.nvml.NvmlDevice;
+import io.vgpufleet.agent.nvml.NvmlEvent;
 import io.vgpufleet.agent.nvml.NvmlHealthSample;
 import io.vgpufleet.agent.nvml.NvmlPort;
 import io.vgpufleet.contracts.host.EccMode;
@@ -12,21 +13,31 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
 
 /**
  * NVML as the simulated host answers it, from the simulator's own files ({@code simulator/nvml/<BDF>.properties},
  * {@code simulator/vf-vgpus/<VF>}). A device it has no file for answers {@code NVML_ERROR_NOT_FOUND},
- * as NVML does for a bus id it does not know. Fault injection (ECC errors, retired pages, Xids, a GPU
- * off the bus) comes with the node-agent issue.
+ * as NVML does for a bus id it does not know. Memory health and events come from the host's {@link
+ * SimulatedFaults}, which fault injection changes.
  */
 public final class SimulatedNvml implements NvmlPort {
 
     private final Path root;
+    private final SimulatedFaults faults;
 
+    /** NVML over the tree, with memory health of its own (no faults can reach it from outside). */
     public SimulatedNvml(Path root) {
+        this(root, new SimulatedFaults(root, Clock.systemUTC()));
+    }
+
+    /** NVML over the tree whose health and events come from {@code faults} (shared with fault injection). */
+    public SimulatedNvml(Path root, SimulatedFaults faults) {
         this.root = root.toAbsolutePath().normalize();
+        this.faults = faults;
     }
 
     @Override
@@ -71,24 +82,19 @@ public final class SimulatedNvml implements NvmlPort {
         return properties(root.resolve(SimulatedHost.HOST_FILE)).map(host -> host.getProperty("driver_version"));
     }
 
-    /**
-     * All counters zero until fault injection (the node-agent issue) writes them; the simulated GPU
-     * supports what its generation supports.
-     */
+    /** The counters as fault injection left them; a lost GPU answers {@code NVML_ERROR_GPU_IS_LOST}. */
     @Override
     public NvmlHealthSample healthOf(String pciBdf) {
-        if (deviceAt(pciBdf).uuid() == null) {
-            return NvmlHealthSample.unavailable(pciBdf, "NVML_ERROR_NOT_FOUND");
+        if (!SysfsNames.isPciBdf(pciBdf)) {
+            return NvmlHealthSample.unavailable(pciBdf, "NVML_ERROR_INVALID_ARGUMENT");
         }
-        return new NvmlHealthSample(pciBdf, io.vgpufleet.contracts.health.EccCounters.ZERO, null,
-                new NvmlHealthSample.RemappedRows(0, 0, false, false), null);
+        return faults.sample(pciBdf);
     }
 
-    /** No event until fault injection delivers one: waits out the timeout. */
+    /** The next event fault injection queued, delivered at once. */
     @Override
-    public Optional<io.vgpufleet.agent.nvml.NvmlEvent> awaitEvent(java.time.Duration timeout) throws InterruptedException {
-        Thread.sleep(timeout.toMillis());
-        return Optional.empty();
+    public Optional<NvmlEvent> awaitEvent(Duration timeout) throws InterruptedException {
+        return faults.awaitEvent(timeout);
     }
 
     private static Optional<Properties> properties(Path file) {

@@ -163,12 +163,28 @@ class CommandHandlerTest {
     }
 
     @Test
-    void saysHonestlyThatOtherCommandsAreNotSupportedYet() {
+    void setsAllowListedParamsMergedIntoThoseInForce() throws IOException {
+        handler.handle(create("c-1", HOST, p4().pciBdf(), "nvidia-64", UUID_1));
+
         CommandReply reply = handler.handle(
-                new SetVgpuParams("c-1", HOST, NOW, NOW.plusSeconds(60), UUID_1, Map.of("disable_vnc", "1")));
+                new SetVgpuParams("c-2", HOST, NOW, NOW.plusSeconds(60), UUID_1, Map.of("disable_vnc", "1")));
+
+        assertThat(reply).isInstanceOf(CommandSucceeded.class);
+        assertThat(Files.readString(root.resolve("bus/mdev/devices").resolve(UUID_1).resolve("nvidia/vgpu_params")))
+                .contains("disable_vnc=1", "frame_rate_limiter=0");
+    }
+
+    @Test
+    void refusesParamsOffTheAllowListOrWithValuesTheKeyDoesNotTake() {
+        handler.handle(create("c-1", HOST, p4().pciBdf(), "nvidia-64", UUID_1));
+
+        CommandReply reply = handler.handle(new SetVgpuParams("c-2", HOST, NOW, NOW.plusSeconds(60), UUID_1,
+                Map.of("max_pixels", "1", "disable_vnc", "yes")));
 
         assertThat(reply).isInstanceOfSatisfying(CommandRejected.class, rejected -> assertThat(rejected.reasons())
-                .containsExactly("vgpu.agent.set-vgpu-params.v1 is not supported yet by this agent"));
+                .containsExactly("vgpu_params disable_vnc takes [0, 1], not 'yes'",
+                        "vgpu_params key 'max_pixels' is not on the allow-list [disable_vnc, enable_debugging, "
+                                + "enable_profiling, enable_uvm, frame_rate_limiter]"));
     }
 
     @Test

@@ -17,7 +17,7 @@ import io.vgpufleet.agent.http.FaultInjection;
 import io.vgpufleet.agent.kernel.HostWriter;
 import io.vgpufleet.agent.kernel.SysfsHostWriter;
 import io.vgpufleet.agent.metrics.AgentMetrics;
-import io.vgpufleet.agent.nvml.NoNvml;
+import io.vgpufleet.agent.nvml.NvmlLoader;
 import io.vgpufleet.agent.nvml.NvmlPort;
 import io.vgpufleet.agent.publishing.SnapshotPublisher;
 import io.vgpufleet.agent.publishing.TopicSetup;
@@ -135,7 +135,10 @@ public final class NodeAgent implements AutoCloseable {
         } else {
             // Commands only: a virsh dumpxml of every domain every second is too dear for discovery.
             hypervisor = new VirshHypervisor("virsh", "qemu:///system");
-            nvml = new NoNvml();
+            nvml = NvmlLoader.loadOrFallback();
+            if (nvml instanceof AutoCloseable session) {
+                running.push(session);
+            }
             writer = new SysfsHostWriter(config.sysfsRoot());
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

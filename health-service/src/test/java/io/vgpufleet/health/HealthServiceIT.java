@@ -1,37 +1,66 @@
 package io.vgpufleet.health;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vgpufleet.contracts.health.EccCounters;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
+import io.vgpufleet.contracts.health.GpuCordonChanged;
+import io.vgpufleet.contracts.health.GpuHealth;
+import io.vgpufleet.contracts.health.GpuHealthChanged;
+import io.vgpufleet.contracts.health.PagesRetired;
 import io.vgpufleet.contracts.health.SignalSource;
 import io.vgpufleet.contracts.health.XidErrorObserved;
+import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
+import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.service.testing.ServiceChecks;
 import io.vgpufleet.testing.KafkaBroker;
 import io.vgpufleet.testing.RealKafka;
+import io.vgpufleet.testing.TopicProbe;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
 
+/**
+ * The health-service on a real broker: signals in, verdicts and cordons out on their topics, the REST API and
+ * the Prometheus scrape. The hysteresis is 2 s here. Processing is at-least-once in this IT: the in-JVM test
+ * broker keeps Kafka's default transaction-log replication factor (3) on its single node, so transactions
+ * (exactly_once_v2, the production default) cannot start there.
+ */
 @RealKafka
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "vgpu.health.policy.hysteresis=2s",
+        "vgpu.health.streams.tick-interval=250ms",
+        "vgpu.health.streams.processing-guarantee=at_least_once",
+        "vgpu.health.streams.state-dir=${java.io.tmpdir}/health-service-it-${random.uuid}"})
 class HealthServiceIT {
 
     private static final String GPU = "GPU-4e1a0c9b-7d3f-4b2a-9c8d-0e1f2a3b4c5d";
+    private static final String FAILING_GPU = "GPU-0a0a0a0a-0000-4000-8000-000000000001";
+    private static final String RETIRING_GPU = "GPU-0a0a0a0a-0000-4000-8000-000000000002";
+    private static final String CORDONED_GPU = "GPU-0a0a0a0a-0000-4000-8000-000000000003";
+    private static final String HOST = "health-it-host";
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Autowired
     EventPublisher publisher;
+
+    @Autowired
+    EventCodec codec;
 
     @Autowired
     MeterRegistry meters;
@@ -64,6 +93,124 @@ class HealthServiceIT {
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("EccErrorsObserved").contains("\"uncorrectedVolatile\":1");
         });
+    }
+
+    @Test
+    void aDoubleBitErrorFailsAndCordonsThePgpu(KafkaBroker broker) throws Exception {
+        publisher.publish(new EccErrorsObserved(HOST, FAILING_GPU, Instant.now(), SignalSource.EVENT,
+                new EccCounters(0, 1, 0, 1), new EccCounters(0, 1, 0, 1))).get();
+
+        GpuHealthChanged failed = awaitHealth(broker, FAILING_GPU, change -> change.current() == GpuHealth.FAILED);
+        assertThat(failed.rule()).isEqualTo("double-bit-ecc");
+        assertThat(failed.evidence()).containsEntry("uncorrectedVolatile", "1");
+        GpuCordonChanged cordon = awaitCordon(broker, FAILING_GPU, GpuCordonChanged::cordoned);
+        assertThat(cordon.actor()).isEqualTo("policy:double-bit-ecc");
+
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            HttpResponse<String> health = get("/api/v1/gpus/" + FAILING_GPU + "/health");
+            assertThat(health.statusCode()).isEqualTo(200);
+            assertThat(health.body()).contains("\"health\":\"FAILED\"").contains("\"rule\":\"double-bit-ecc\"")
+                    .contains("\"uncorrectedVolatile\":\"1\"").contains("\"since\":").contains("\"cordoned\":true");
+        });
+        assertThat(get("/api/v1/health/unhealthy?size=500").body()).contains(FAILING_GPU);
+        String scrape = get("/actuator/prometheus").body();
+        assertThat(scrape).containsPattern("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL\\{[^}]*UUID=\"" + FAILING_GPU + "\"[^}]*} 1.0")
+                .containsPattern("vgpu_health_state\\{[^}]*UUID=\"" + FAILING_GPU + "\"[^}]*} 3.0")
+                .doesNotContain("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL_total");
+    }
+
+    @Test
+    void aPendingRetirementDrainsAndAResetRecoversOnlyAfterTheHysteresis(KafkaBroker broker) throws Exception {
+        publisher.publish(new PagesRetired(HOST, RETIRING_GPU, Instant.now(), SignalSource.POLL, 1, 0, true)).get();
+        GpuHealthChanged draining = awaitHealth(broker, RETIRING_GPU, c -> c.current() == GpuHealth.DRAINING);
+        assertThat(draining.rule()).isEqualTo("page-retirement-pending");
+        awaitCordon(broker, RETIRING_GPU, GpuCordonChanged::cordoned);
+
+        Instant resetAt = Instant.now();
+        publisher.publish(new PagesRetired(HOST, RETIRING_GPU, resetAt, SignalSource.POLL, 0, 0, false)).get();
+        publisher.publish(new EccErrorsObserved(HOST, RETIRING_GPU, resetAt, SignalSource.POLL,
+                new EccCounters(0, 0, 0, 0), EccCounters.ZERO)).get();
+        assertThat(get("/api/v1/gpus/" + RETIRING_GPU + "/health").body())
+                .as("still within the hysteresis").contains("\"health\":\"DRAINING\"");
+
+        GpuHealthChanged healthy = awaitHealth(broker, RETIRING_GPU, c -> c.current() == GpuHealth.HEALTHY);
+        assertThat(healthy.rule()).isEqualTo("recovered");
+        assertThat(healthy.changedAt()).as("not before the 2 s hysteresis").isAfterOrEqualTo(resetAt.plusSeconds(2));
+        GpuCordonChanged uncordon = awaitCordon(broker, RETIRING_GPU, cordon -> !cordon.cordoned());
+        assertThat(uncordon.actor()).isEqualTo("policy:recovered");
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(get("/api/v1/gpus/" + RETIRING_GPU + "/health").body())
+                .contains("\"health\":\"HEALTHY\""));
+    }
+
+    @Test
+    void anOperatorCordonsOverRest(KafkaBroker broker) throws Exception {
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(
+                post("/api/v1/gpus/" + CORDONED_GPU + "/cordon", "{\"reason\":\"fan check\"}").statusCode())
+                .as("unknown pGPU").isEqualTo(404));
+        publisher.publish(new EccErrorsObserved(HOST, CORDONED_GPU, Instant.now(), SignalSource.POLL,
+                EccCounters.ZERO, EccCounters.ZERO)).get();
+        await().atMost(DEADLINE).untilAsserted(() ->
+                assertThat(get("/api/v1/gpus/" + CORDONED_GPU + "/health").statusCode()).isEqualTo(200));
+
+        assertThat(post("/api/v1/gpus/" + CORDONED_GPU + "/cordon", "").statusCode()).isEqualTo(400);
+        HttpResponse<String> blank = post("/api/v1/gpus/" + CORDONED_GPU + "/cordon", "{\"reason\":\"  \"}");
+        assertThat(blank.statusCode()).isEqualTo(400);
+        assertThat(blank.body()).contains("reason");
+        HttpResponse<String> cordoned = post("/api/v1/gpus/" + CORDONED_GPU + "/cordon", "{\"reason\":\"fan check\"}");
+        assertThat(cordoned.statusCode()).isEqualTo(202);
+
+        GpuCordonChanged cordon = awaitCordon(broker, CORDONED_GPU, GpuCordonChanged::cordoned);
+        assertThat(cordon.actor()).isEqualTo("operator");
+        assertThat(cordon.reason()).isEqualTo("fan check");
+        await().atMost(DEADLINE).untilAsserted(() -> assertThat(get("/api/v1/gpus/" + CORDONED_GPU + "/health").body())
+                .contains("\"cordoned\":true").contains("\"cordonedBy\":\"operator\""));
+
+        assertThat(post("/api/v1/gpus/" + CORDONED_GPU + "/uncordon", "{\"reason\":\"fan fine\"}").statusCode())
+                .isEqualTo(202);
+        awaitCordon(broker, CORDONED_GPU, change -> !change.cordoned() && change.actor().equals("operator"));
+    }
+
+    @Test
+    void anUnknownPgpuIsA404ProblemDetail() throws Exception {
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            HttpResponse<String> response = get("/api/v1/gpus/GPU-ffffffff-ffff-4fff-8fff-ffffffffffff/health");
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+                    assertThat(type).contains("problem+json"));
+        });
+    }
+
+    private GpuHealthChanged awaitHealth(KafkaBroker broker, String gpu, Predicate<GpuHealthChanged> match) {
+        return decode(new TopicProbe(broker.bootstrapServers()).await(TopicCatalogue.GPU_HEALTH.name(), DEADLINE,
+                record -> gpu.equals(TopicProbe.key(record)) && match.test(decode(record, GpuHealthChanged.class))),
+                GpuHealthChanged.class);
+    }
+
+    private GpuCordonChanged awaitCordon(KafkaBroker broker, String gpu, Predicate<GpuCordonChanged> match) {
+        return decode(new TopicProbe(broker.bootstrapServers()).await(TopicCatalogue.GPU_CORDONS.name(), DEADLINE,
+                record -> gpu.equals(TopicProbe.key(record)) && match.test(decode(record, GpuCordonChanged.class))),
+                GpuCordonChanged.class);
+    }
+
+    private <T> T decode(ConsumerRecord<byte[], byte[]> record, Class<T> type) {
+        try {
+            return type.cast(codec.decode(record.topic(), record.headers(), record.value()).payload());
+        } catch (MalformedRecordException e) {
+            throw new AssertionError("unreadable record on " + record.topic() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body, UTF_8))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private int port() {

@@ -1,0 +1,60 @@
+package io.vgpufleet.health.metrics;
+
+import java.util.List;
+
+/**
+ * Every metric name of the health-service, in one place.
+ *
+ * <p>The {@code DCGM_FI_DEV_*} names are dcgm-exporter's (its {@code etc/default-counters.csv}: ECC,
+ * retired pages, remapped rows and {@code DCGM_FI_DEV_XID_ERRORS}), exported unchanged so operators'
+ * dashboards work. They are registered as Micrometer <em>gauges</em>, because Micrometer appends
+ * {@code _total} to counters and these names must render exactly; the values are the absolute counters the
+ * agent reads from NVML, as dcgm-exporter exports them ({@code rate()} works on them all the same).
+ * {@link #RETIRED_PENDING} and {@link #ROW_REMAP_FAILURE} are 1 or 0: the agent reports whether a
+ * retirement is pending, not how many pages. {@link #XID_ERRORS} is, as in dcgm-exporter, the value of the
+ * last Xid seen.
+ *
+ * <p>Labels are dcgm-exporter's: {@code gpu}, {@code UUID}, {@code pci_bus_id}, {@code device},
+ * {@code modelName}, {@code Hostname}. Health signals carry the pGPU UUID and the host id, which fill
+ * {@code UUID} and {@code Hostname}; {@code gpu}, {@code pci_bus_id}, {@code device} and {@code modelName}
+ * are empty until the service reads host snapshots (which carry the PCI address and model). Per pGPU by
+ * design: a fleet has thousands of pGPUs, a bounded number.
+ */
+public final class HealthMetrics {
+
+    public static final String ECC_SBE_VOL_TOTAL = "DCGM_FI_DEV_ECC_SBE_VOL_TOTAL";
+    public static final String ECC_DBE_VOL_TOTAL = "DCGM_FI_DEV_ECC_DBE_VOL_TOTAL";
+    public static final String ECC_SBE_AGG_TOTAL = "DCGM_FI_DEV_ECC_SBE_AGG_TOTAL";
+    public static final String ECC_DBE_AGG_TOTAL = "DCGM_FI_DEV_ECC_DBE_AGG_TOTAL";
+    public static final String RETIRED_SBE = "DCGM_FI_DEV_RETIRED_SBE";
+    public static final String RETIRED_DBE = "DCGM_FI_DEV_RETIRED_DBE";
+    public static final String RETIRED_PENDING = "DCGM_FI_DEV_RETIRED_PENDING";
+    public static final String CORRECTABLE_REMAPPED_ROWS = "DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS";
+    public static final String UNCORRECTABLE_REMAPPED_ROWS = "DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS";
+    public static final String ROW_REMAP_FAILURE = "DCGM_FI_DEV_ROW_REMAP_FAILURE";
+    public static final String XID_ERRORS = "DCGM_FI_DEV_XID_ERRORS";
+
+    /** The dcgm-exporter gauges, in its order. */
+    public static final List<String> DCGM_GAUGES = List.of(ECC_SBE_VOL_TOTAL, ECC_DBE_VOL_TOTAL, ECC_SBE_AGG_TOTAL,
+            ECC_DBE_AGG_TOTAL, RETIRED_SBE, RETIRED_DBE, RETIRED_PENDING, CORRECTABLE_REMAPPED_ROWS,
+            UNCORRECTABLE_REMAPPED_ROWS, ROW_REMAP_FAILURE, XID_ERRORS);
+
+    /**
+     * The verdict per pGPU ({@code vgpu_health_state}): 0 HEALTHY, 1 DEGRADED, 2 DRAINING, 3 FAILED
+     * (the order of {@code GpuHealth}). Labels {@code UUID}, {@code Hostname}.
+     */
+    public static final String HEALTH_STATE = "vgpu.health.state";
+
+    /** Xid errors per pGPU and code ({@code vgpu_health_xid_errors_total}). Labels {@code UUID}, {@code Hostname}, {@code xid}. */
+    public static final String XID_ERRORS_BY_CODE = "vgpu.health.xid.errors";
+
+    public static final String LABEL_GPU = "gpu";
+    public static final String LABEL_UUID = "UUID";
+    public static final String LABEL_PCI_BUS_ID = "pci_bus_id";
+    public static final String LABEL_DEVICE = "device";
+    public static final String LABEL_MODEL_NAME = "modelName";
+    public static final String LABEL_HOSTNAME = "Hostname";
+    public static final String LABEL_XID = "xid";
+
+    private HealthMetrics() {}
+}

@@ -1,0 +1,80 @@
+package io.vgpufleet.health.streams;
+
+import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.health.policy.GpuHealthState;
+import io.vgpufleet.health.policy.HealthPolicyEngine;
+import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the policy to Kafka: the engine from {@code vgpu.health.policy.*}, the topology, and the
+ * {@link HealthStreams} that runs it once the topic catalogue is provisioned. Every
+ * {@link HealthTopology.Listener} bean hears what the topology does.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(HealthProperties.class)
+class HealthStreamsConfiguration {
+
+    @Bean
+    HealthPolicyEngine healthPolicyEngine(HealthProperties properties) {
+        return new HealthPolicyEngine(properties.getPolicy().toPolicy());
+    }
+
+    @Bean
+    HealthStreams healthStreams(
+            HealthPolicyEngine engine,
+            EventCodec codec,
+            HealthProperties properties,
+            List<HealthTopology.Listener> listeners,
+            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            TopicCatalogueProvisioning provisioned) {
+        HealthProperties.Streams streams = properties.getStreams();
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, streams.getApplicationId());
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, streams.getProcessingGuarantee());
+        config.put(StreamsConfig.STATE_DIR_CONFIG, streams.getStateDir());
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getCommitInterval().toMillis());
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        return new HealthStreams(
+                HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config);
+    }
+
+    /** {@code /actuator/health} component {@code policyStream}: DOWN once the stream has failed or stopped. */
+    @Bean
+    HealthIndicator policyStream(HealthStreams streams) {
+        return () -> {
+            KafkaStreams.State state = streams.streamsState();
+            boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
+                    || state == KafkaStreams.State.CREATED;
+            return (up ? Health.up() : Health.down()).withDetail("state", state.name()).build();
+        };
+    }
+
+    private record AllListeners(List<HealthTopology.Listener> listeners) implements HealthTopology.Listener {
+
+        @Override
+        public void consumed(String topic, String ceType, Object payload) {
+            listeners.forEach(listener -> listener.consumed(topic, ceType, payload));
+        }
+
+        @Override
+        public void deadLettered(String topic, String reason) {
+            listeners.forEach(listener -> listener.deadLettered(topic, reason));
+        }
+
+        @Override
+        public void stateChanged(GpuHealthState state) {
+            listeners.forEach(listener -> listener.stateChanged(state));
+        }
+    }
+}

@@ -36,15 +36,12 @@ import org.springframework.core.env.Environment;
 
 /**
  * The health-service on a real broker: signals in, verdicts and cordons out on their topics, the REST API and
- * the Prometheus scrape. The hysteresis is 2 s here. Processing is at-least-once in this IT: the in-JVM test
- * broker keeps Kafka's default transaction-log replication factor (3) on its single node, so transactions
- * (exactly_once_v2, the production default) cannot start there.
+ * the Prometheus scrape. The hysteresis is 2 s here; processing is exactly_once_v2, as in production.
  */
 @RealKafka
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "vgpu.health.policy.hysteresis=2s",
         "vgpu.health.streams.tick-interval=250ms",
-        "vgpu.health.streams.processing-guarantee=at_least_once",
         "vgpu.health.streams.state-dir=${java.io.tmpdir}/health-service-it-${random.uuid}"})
 class HealthServiceIT {
 

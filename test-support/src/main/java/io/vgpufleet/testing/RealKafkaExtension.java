@@ -71,6 +71,9 @@ public final class RealKafkaExtension implements BeforeAllCallback, ParameterRes
         EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
         broker.brokerProperty("auto.create.topics.enable", "false");
         broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+        // one node: transactions (exactly_once_v2) need their log replicated only once
+        broker.brokerProperty("transaction.state.log.replication.factor", "1");
+        broker.brokerProperty("transaction.state.log.min.isr", "1");
         broker.afterPropertiesSet();
         return new RunningBroker(broker.getBrokersAsString(), "embedded", broker::destroy);
     }

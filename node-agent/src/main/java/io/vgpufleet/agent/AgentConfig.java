@@ -46,7 +46,7 @@ public record AgentConfig(
     public static final String USAGE = """
             usage: java -jar node-agent.jar --host-id=ID --bootstrap-servers=HOST:PORT[,...]
                    [--http-port=9100] [--http-bind=127.0.0.1] [--sysfs-root=/sys]
-                   [--simulate=p4|t4|a100|h100|mixed] [--seed=N] [--heartbeat=PT10S] [--health-poll=PT1S]
+                   [--simulate=p4|t4|a100|h100|a100x8|mixed] [--seed=N] [--heartbeat=PT10S] [--health-poll=PT1S]
             each option may also come from the environment as VGPU_AGENT_<NAME>, e.g. VGPU_AGENT_HOST_ID;
             --simulate lays out (or reuses) a simulated host under --sysfs-root, which must then not be /sys""";
 

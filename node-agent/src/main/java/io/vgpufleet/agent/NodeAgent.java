@@ -15,6 +15,11 @@ import io.vgpufleet.agent.hypervisor.SimulatedHypervisor;
 import io.vgpufleet.agent.hypervisor.VirshHypervisor;
 import io.vgpufleet.agent.http.FaultInjection;
 import io.vgpufleet.agent.kernel.HostWriter;
+import io.vgpufleet.agent.kernel.KernelError;
+import io.vgpufleet.agent.persistence.DefiningHostWriter;
+import io.vgpufleet.agent.persistence.DefinitionReconcile;
+import io.vgpufleet.agent.persistence.MdevDefinition;
+import io.vgpufleet.agent.persistence.MdevDefinitions;
 import io.vgpufleet.agent.kernel.SysfsHostWriter;
 import io.vgpufleet.agent.metrics.AgentMetrics;
 import io.vgpufleet.agent.nvml.NvmlLoader;
@@ -31,11 +36,15 @@ import io.vgpufleet.agent.simulator.SimulatedNvml;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -152,6 +161,11 @@ public final class NodeAgent implements AutoCloseable {
         running.push(publisher);
         HostDiscovery discovery = new HostDiscovery(new SysfsReader(config.sysfsRoot()), nvml, hostId,
                 discoveryHypervisor);
+        // mdevctl keeps definitions in /etc/mdevctl.d; a simulated host keeps them inside its own tree.
+        MdevDefinitions definitions = new MdevDefinitions(
+                profile != null ? config.sysfsRoot() : Path.of("/"));
+        reconcileDefinitions(discovery, definitions, writer, metrics);
+        writer = new DefiningHostWriter(writer, definitions);
         SnapshotPublisher snapshots = new SnapshotPublisher(hostId, VERSION, discovery, publisher, clock,
                 config.heartbeat(), metrics);
         CommandHandler handler = new CommandHandler(hostId, new HostState() {
@@ -190,6 +204,37 @@ public final class NodeAgent implements AutoCloseable {
         health.start();
         log.info("node agent {} for host {} up: HTTP on {}:{}, sysfs {}{}", VERSION, hostId, config.httpBind(),
                 http.port(), config.sysfsRoot(), profile == null ? "" : ", simulating " + profile.optionName());
+    }
+
+    /**
+     * Start-up reconcile of mdevctl's definitions against the active mdevs: auto-start definitions that
+     * are missing (after a reboot) are created again; active mdevs without a definition are reported.
+     * Both go to the log, the metrics and every snapshot's {@code vgpuManager.problems}.
+     */
+    private static void reconcileDefinitions(HostDiscovery discovery, MdevDefinitions definitions, HostWriter writer,
+            AgentMetrics metrics) {
+        List<String> problems = new ArrayList<>();
+        List<MdevDefinition> defined = definitions.all(problems);
+        Set<String> active = new TreeSet<>();
+        discovery.discover().vgpus().stream().filter(vgpu -> vgpu.virtualFunctionBdf() == null)
+                .forEach(vgpu -> active.add(vgpu.uuid()));
+        DefinitionReconcile.Plan plan = DefinitionReconcile.plan(defined, active);
+        for (MdevDefinition missing : plan.recreate()) {
+            try {
+                writer.createMdev(missing.parentBdf(), missing.mdevType(), missing.uuid());
+                metrics.definitionRepaired(true);
+                problems.add("mdevctl repaired: created auto-start mdev " + missing.uuid() + " (" + missing.mdevType()
+                        + " on " + missing.parentBdf() + ") again");
+            } catch (KernelError e) {
+                metrics.definitionRepaired(false);
+                problems.add("mdevctl repair failed: auto-start mdev " + missing.uuid() + " (" + missing.mdevType()
+                        + " on " + missing.parentBdf() + "): " + e.getMessage());
+            }
+        }
+        metrics.definitionDrift(plan.undefinedActive().size());
+        plan.undefinedActive().forEach(uuid -> problems.add("mdevctl drift: active mdev " + uuid + " has no definition"));
+        problems.forEach(problem -> log.warn("start-up reconcile: {}", problem));
+        discovery.reportStanding(problems);
     }
 
     private static Map<String, String> gpuUuidByBdf(SnapshotPublisher snapshots) {

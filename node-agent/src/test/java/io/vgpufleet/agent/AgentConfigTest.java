@@ -42,7 +42,7 @@ class AgentConfigTest {
         assertRefused(List.of("--host-id=a", "--bootstrap-servers=b", "--http-port=http"), "--http-port must be a number");
         assertRefused(List.of("--host-id=A/../b", "--bootstrap-servers=b"), "--host-id must be a host id");
         assertRefused(List.of("--host-id=a", "--bootstrap-servers=b", "--simulate=v100", "--sysfs-root=/tmp/x"),
-                "--simulate must be one of [p4, t4, a100, h100, mixed]");
+                "--simulate must be one of [p4, t4, a100, h100, a100x8, mixed]");
         assertRefused(List.of("--host-id=a", "--bootstrap-servers=b", "--simulate=p4"), "never /sys");
         assertRefused(List.of("--host-id=a", "--bootstrap-servers=b", "--heartbeat=10s"), "ISO-8601");
         assertRefused(List.of("--host-id=a", "--host-id=b", "--bootstrap-servers=b"), "given twice");

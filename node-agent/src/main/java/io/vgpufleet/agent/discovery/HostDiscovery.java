@@ -16,6 +16,7 @@ import io.vgpufleet.contracts.host.VgpuTypeCapacity;
 import io.vgpufleet.contracts.host.VirtualFunction;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -67,6 +68,17 @@ public final class HostDiscovery {
     private final Map<String, Map<String, String>> seenVfTypeNames = new ConcurrentHashMap<>();
 
     private final @Nullable HypervisorPort hypervisor;
+    /**
+     * A type's {@code name}, {@code description}, {@code device_api} and {@code migration_version}, by the
+     * identity of its directory (file key and modification time). The driver writes them when it makes
+     * the directory and never changes them; a reloaded driver makes new directories, so a new identity.
+     * {@code available_instances} and {@code devices/} change and are read every time. Only identities
+     * seen in the last discovery are kept.
+     */
+    private Map<Object, StaticType> staticTypes = new HashMap<>();
+    /** Lines the agent found about the vGPU manager's state outside discovery (start-up reconcile). */
+    private volatile List<String> standingProblems = List.of();
+    private Map<Object, StaticType> staticTypesSeen = new HashMap<>();
 
     public HostDiscovery(SysfsReader sysfs, NvmlPort nvml, String hostId) {
         this(sysfs, nvml, hostId, null);
@@ -78,6 +90,15 @@ public final class HostDiscovery {
         this.nvml = nvml;
         this.hostId = Checks.validHostId(hostId, "hostId");
         this.hypervisor = hypervisor;
+    }
+
+    /**
+     * Lines to report in every snapshot's {@code vgpuManager.problems} from now on, e.g. what the
+     * start-up reconcile of mdevctl definitions repaired ({@code mdevctl repaired: ...}) or found
+     * drifting ({@code mdevctl drift: ...}); the contract has no field of its own for them.
+     */
+    public void reportStanding(List<String> problems) {
+        standingProblems = List.copyOf(problems);
     }
 
     public DiscoveredHost discover() {
@@ -113,6 +134,8 @@ public final class HostDiscovery {
         }
         vgpus.sort(Comparator.comparing(Vgpu::uuid));
         problems.forEach(problem -> log.warn("discovery: {}", problem));
+        staticTypes = staticTypesSeen;
+        staticTypesSeen = new HashMap<>();
         HostKind kind = !mdevParents.isEmpty() || !anyVendorVfio ? HostKind.MDEV : HostKind.VENDOR_VFIO;
         return new DiscoveredHost(kind, vgpuManager(), gpus, vgpus, problems);
     }
@@ -172,21 +195,22 @@ public final class HostDiscovery {
 
     private void discoverMdevGpu(String bdf, List<PhysicalGpu> gpus, List<Vgpu> vgpus, List<String> problems)
             throws SysfsException {
-        String[] dir = {"class", "mdev_bus", bdf};
-        sysfs.requireDirectory(dir);
+        SysfsReader.Directory dir = sysfs.directory("class", "mdev_bus", bdf);
         NvmlDevice device = nvml.deviceAt(bdf);
         String gpuUuid = gpuUuid(device, bdf);
         List<VgpuTypeCapacity> types = new ArrayList<>();
         List<Vgpu> found = new ArrayList<>();
-        for (String typeId : sysfs.list(concat(dir, "mdev_supported_types"))) {
+        List<String> typeIds = dir.list("mdev_supported_types");
+        SysfsReader.Directory typesDir = typeIds.isEmpty() ? dir : dir.sub("mdev_supported_types");
+        for (String typeId : typeIds) {
             if (!SysfsNames.isMdevTypeId(typeId)) {
                 problems.add(bdf + ": skipped type '" + Checks.printable(typeId) + "': not an nvidia-<n> type id");
                 continue;
             }
             readPart(problems, bdf + " type " + typeId, () -> {
-                String[] typeDir = concat(dir, "mdev_supported_types", typeId);
+                SysfsReader.Directory typeDir = typesDir.sub(typeId);
                 types.add(mdevType(typeId, typeDir));
-                for (String uuid : sysfs.list(concat(typeDir, "devices"))) {
+                for (String uuid : typeDir.list("devices")) {
                     if (!SysfsNames.isUuid(uuid)) {
                         problems.add(bdf + " " + typeId + ": skipped device '" + Checks.printable(uuid) + "': not a UUID");
                         continue;
@@ -200,65 +224,85 @@ public final class HostDiscovery {
         vgpus.addAll(found);
     }
 
-    private VgpuTypeCapacity mdevType(String typeId, String[] typeDir) throws SysfsException {
-        String name = sysfs.read(concat(typeDir, "name")).strip();
-        TypeDescription description = TypeDescriptionParser.parse(sysfs.read(concat(typeDir, "description")));
-        int available = SysfsText.count(sysfs.read(concat(typeDir, "available_instances")), "available_instances");
-        String deviceApi = sysfs.read(concat(typeDir, "device_api")).strip();
-        Optional<String> migrationVersion = sysfs.readIfPresent(concat(typeDir, "migration_version")).map(String::strip);
+    private VgpuTypeCapacity mdevType(String typeId, SysfsReader.Directory typeDir) throws SysfsException {
+        Optional<Object> identity = typeDir.identity();
+        StaticType fixed = identity.map(staticTypes::get).orElse(null);
+        if (fixed == null) {
+            fixed = staticType(typeDir);
+        }
+        if (identity.isPresent()) {
+            staticTypesSeen.put(identity.get(), fixed);
+        }
+        int available = SysfsText.count(typeDir.read("available_instances"), "available_instances");
+        TypeDescription description = fixed.description();
+        return new VgpuTypeCapacity(typeId, fixed.name(), fixed.vgpuClass(), description.framebufferMib(),
+                description.maxInstances(), Math.min(available, description.maxInstances()), description.numHeads(),
+                description.frameRateLimit(), description.maxResolution(), fixed.deviceApi(),
+                fixed.migrationVersion());
+    }
+
+    /** What the driver fixes when it makes a type directory: read once per directory (see {@link #staticTypes}). */
+    private record StaticType(String name, VgpuClass vgpuClass, TypeDescription description, String deviceApi,
+            @Nullable String migrationVersion) {}
+
+    private static StaticType staticType(SysfsReader.Directory typeDir) throws SysfsException {
+        String name = typeDir.read("name").strip();
+        TypeDescription description = TypeDescriptionParser.parse(typeDir.read("description"));
+        String deviceApi = typeDir.read("device_api").strip();
+        Optional<String> migrationVersion = typeDir.readIfPresent("migration_version").map(String::strip);
         VgpuClass vgpuClass = VgpuClass.ofTypeName(name)
                 .orElseThrow(() -> new SysfsException("name '" + Checks.printable(name) + "' ends in no vGPU class letter"));
-        return new VgpuTypeCapacity(typeId, name, vgpuClass, description.framebufferMib(), description.maxInstances(),
-                Math.min(available, description.maxInstances()), description.numHeads(), description.frameRateLimit(),
-                description.maxResolution(), deviceApi, migrationVersion.orElse(null));
+        return new StaticType(name, vgpuClass, description, deviceApi, migrationVersion.orElse(null));
     }
 
     private Vgpu mdevVgpu(String uuid, String gpuUuid, String typeId) throws SysfsException {
-        String[] dir = {"bus", "mdev", "devices", uuid};
-        Map<String, String> params = SysfsText.vgpuParams(sysfs.readIfPresent(concat(dir, "nvidia", "vgpu_params")).orElse(""));
-        Optional<String> migrationVersion = sysfs.readIfPresent(concat(dir, "migration_version")).map(String::strip);
+        SysfsReader.Directory dir = sysfs.directory("bus", "mdev", "devices", uuid);
+        Map<String, String> params = SysfsText.vgpuParams(dir.has("nvidia")
+                ? dir.sub("nvidia").readIfPresent("vgpu_params").orElse("")
+                : "");
+        Optional<String> migrationVersion = dir.readIfPresent("migration_version").map(String::strip);
         return new Vgpu(uuid, gpuUuid, typeId, null, null, params, migrationVersion.orElse(null));
     }
 
     private boolean isNvidiaPhysicalFunctionWithVfs(String bdf) throws SysfsException {
-        Optional<String> vendor = sysfs.readIfPresent("bus", "pci", "devices", bdf, "vendor");
+        SysfsReader.Directory dir = sysfs.directory("bus", "pci", "devices", bdf);
+        Optional<String> vendor = dir.readIfPresent("vendor");
         if (vendor.isEmpty() || !NVIDIA_VENDOR.equals(SysfsText.hexId(vendor.get(), "vendor"))) {
             return false;
         }
-        if (sysfs.exists("bus", "pci", "devices", bdf, "physfn")) {
+        if (dir.has("physfn")) {
             return false;
         }
-        return sysfs.list("bus", "pci", "devices", bdf).stream().anyMatch(SysfsNames::isVirtfnLink);
+        return dir.list().stream().anyMatch(SysfsNames::isVirtfnLink);
     }
 
     private void discoverVfioGpu(String bdf, List<PhysicalGpu> gpus, List<Vgpu> vgpus, List<String> problems)
             throws SysfsException {
-        String[] dir = {"bus", "pci", "devices", bdf};
-        sysfs.requireDirectory(dir);
+        SysfsReader.Directory dir = sysfs.directory("bus", "pci", "devices", bdf);
         NvmlDevice device = nvml.deviceAt(bdf);
         String gpuUuid = gpuUuid(device, bdf);
         Map<String, String> typeNames = seenVfTypeNames.computeIfAbsent(bdf, key -> new ConcurrentHashMap<>());
         Map<String, Integer> freeVfsPerType = new TreeMap<>();
         List<VirtualFunction> functions = new ArrayList<>();
         List<Vgpu> found = new ArrayList<>();
-        List<String> links = sysfs.list(dir).stream().filter(SysfsNames::isVirtfnLink)
+        List<String> links = dir.list().stream().filter(SysfsNames::isVirtfnLink)
                 .sorted(Comparator.comparingInt(link -> Integer.parseInt(link.substring("virtfn".length()))))
                 .toList();
         for (String link : links) {
             readPart(problems, bdf + " " + link, () -> {
-                String vf = sysfs.linkTargetName(concat(dir, link));
+                String vf = dir.linkTargetName(link);
                 if (!SysfsNames.isPciBdf(vf)) {
                     throw new SysfsException("points to '" + Checks.printable(vf) + "', not a PCI address");
                 }
-                String[] vfNvidia = {"bus", "pci", "devices", vf, "nvidia"};
-                List<CreatableType> creatable = SysfsText.creatableTypes(sysfs.read(concat(vfNvidia, "creatable_vgpu_types")));
-                Optional<String> current = SysfsText.currentType(sysfs.read(concat(vfNvidia, "current_vgpu_type")));
+                SysfsReader.Directory vfNvidia = sysfs.directory("bus", "pci", "devices", vf, "nvidia");
+                List<CreatableType> creatable = SysfsText.creatableTypes(vfNvidia.read("creatable_vgpu_types"));
+                Optional<String> current = SysfsText.currentType(vfNvidia.read("current_vgpu_type"));
                 creatable.forEach(type -> typeNames.put(type.typeId(), type.name()));
                 if (current.isEmpty()) {
                     creatable.forEach(type -> freeVfsPerType.merge(type.typeId(), 1, Integer::sum));
                 } else {
                     Map<String, String> params = SysfsText.vgpuParams(
-                            sysfs.readIfPresent(concat(vfNvidia, "vgpu_params")).orElse(""));
+                            vfNvidia.readIfPresent("vgpu_params").orElse(""));
                     String vgpuUuid = nvml.vgpuInstanceUuidOn(vf).orElseGet(() -> placeholderUuid(vf));
                     found.add(new Vgpu(vgpuUuid, gpuUuid, current.get(), vf, null, params, null));
                 }
@@ -289,17 +333,17 @@ public final class HostDiscovery {
                 Math.min(freeVfs, maxInstances), 0, 0, "", "vfio-pci", null);
     }
 
-    private PhysicalGpu physicalGpu(String bdf, String[] dir, NvmlDevice device, String gpuUuid, HostKind kind,
+    private PhysicalGpu physicalGpu(String bdf, SysfsReader.Directory dir, NvmlDevice device, String gpuUuid, HostKind kind,
             List<VgpuTypeCapacity> types, List<VirtualFunction> functions) throws SysfsException {
-        int numaNode = SysfsText.numaNode(sysfs.readIfPresent(concat(dir, "numa_node")).orElse("-1"));
-        String cpus = SysfsText.cpuList(sysfs.readIfPresent(concat(dir, "local_cpulist")).orElse(""));
+        int numaNode = SysfsText.numaNode(dir.readIfPresent("numa_node").orElse("-1"));
+        String cpus = SysfsText.cpuList(dir.readIfPresent("local_cpulist").orElse(""));
         String model = device.name() != null ? device.name() : modelFromPciId(dir);
         return new PhysicalGpu(gpuUuid, bdf, model, device.memoryMib(), numaNode, cpus, device.eccMode(), kind, false,
                 device.facts(), types, functions);
     }
 
-    private String modelFromPciId(String[] dir) throws SysfsException {
-        String deviceId = SysfsText.hexId(sysfs.readIfPresent(concat(dir, "device")).orElse("0x0000"), "device");
+    private String modelFromPciId(SysfsReader.Directory dir) throws SysfsException {
+        String deviceId = SysfsText.hexId(dir.readIfPresent("device").orElse("0x0000"), "device");
         return MODEL_BY_DEVICE_ID.getOrDefault(deviceId, "NVIDIA device " + deviceId);
     }
 
@@ -314,7 +358,11 @@ public final class HostDiscovery {
         } catch (SysfsException e) {
             log.warn("discovery: cannot read the driver modules: {}", e.getMessage());
         }
-        List<String> problems = vfioModuleLoaded ? List.of() : List.of("nvidia_vgpu_vfio module is not loaded");
+        List<String> problems = new ArrayList<>();
+        if (!vfioModuleLoaded) {
+            problems.add("nvidia_vgpu_vfio module is not loaded");
+        }
+        problems.addAll(standingProblems);
         return new VgpuManagerStatus(vfioModuleLoaded, driver.orElse(null), problems);
     }
 
@@ -328,12 +376,5 @@ public final class HostDiscovery {
 
     private static int typeNumber(VgpuTypeCapacity type) {
         return Integer.parseInt(type.typeId().substring(type.typeId().lastIndexOf('-') + 1));
-    }
-
-    private static String[] concat(String[] base, String... more) {
-        String[] all = new String[base.length + more.length];
-        System.arraycopy(base, 0, all, 0, base.length);
-        System.arraycopy(more, 0, all, base.length, more.length);
-        return all;
     }
 }

@@ -4,15 +4,22 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.vgpufleet.contracts.Checks;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The thin reader over a sysfs tree ({@code /sys}, or a simulated host's root). Paths are given as
@@ -24,7 +31,12 @@ public final class SysfsReader {
 
     public static final int MAX_BYTES = 64 * 1024;
 
+    /** What the first read of an attribute asks for: a page, the most a sysfs attribute shows. */
+    private static final int FIRST_READ = 4096;
+    private static final Set<OpenOption> READ_NO_FOLLOW = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+
     private final Path root;
+    private volatile @Nullable Path realRoot;
 
     public SysfsReader(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -38,9 +50,7 @@ public final class SysfsReader {
     public Path path(String... segments) throws SysfsException {
         Path path = root;
         for (String segment : segments) {
-            if (!SysfsNames.isSafeSegment(segment)) {
-                throw new SysfsException("refusing path segment '" + Checks.printable(segment) + "'");
-            }
+            checkSegment(segment);
             path = path.resolve(segment);
         }
         return path;
@@ -54,12 +64,8 @@ public final class SysfsReader {
     public String read(String... segments) throws SysfsException {
         Path given = path(segments);
         Path file = inside(given);
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
-                throw new SysfsException(relative(given) + " holds more than " + MAX_BYTES + " bytes");
-            }
-            return stripTrailingNewline(new String(bytes, UTF_8));
+        try (SeekableByteChannel channel = Files.newByteChannel(file)) {
+            return readBounded(channel, given);
         } catch (NoSuchFileException e) {
             throw new SysfsException(relative(given) + " is missing");
         } catch (IOException e) {
@@ -89,34 +95,19 @@ public final class SysfsReader {
         if (!Files.exists(dir)) {
             return List.of();
         }
-        try (Stream<Path> entries = Files.list(inside(dir))) {
-            List<String> names = new ArrayList<>();
-            entries.forEach(entry -> names.add(entry.getFileName().toString()));
-            names.sort(null);
-            return names;
-        } catch (IOException e) {
-            throw new SysfsException("cannot list " + relative(dir) + ": " + e.getClass().getSimpleName());
-        }
+        return listReal(inside(dir), dir);
     }
 
     /** The last name of a symlink's target, as {@code readlink} would show it ({@code ../0000:3b:00.4}). */
     public String linkTargetName(String... segments) throws SysfsException {
         Path link = path(segments);
-        try {
-            Path target = Files.readSymbolicLink(link).getFileName();
-            if (target == null) {
-                throw new SysfsException(relative(link) + " points nowhere");
-            }
-            return target.toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            throw new SysfsException(relative(link) + " is not a readable link");
-        }
+        return targetName(link, link);
     }
 
     private Path inside(Path path) throws SysfsException {
         try {
             Path real = path.toRealPath();
-            if (!Files.isDirectory(root) || !real.startsWith(root.toRealPath())) {
+            if (!real.startsWith(realRoot())) {
                 throw new SysfsException(relative(path) + " resolves outside the sysfs root");
             }
             return real;
@@ -124,6 +115,215 @@ public final class SysfsReader {
             throw new SysfsException(relative(path) + " is missing");
         } catch (IOException e) {
             throw new SysfsException("cannot resolve " + relative(path) + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * The root's real path, resolved once: the root itself is configuration, not host input. Resolved
+     * lazily, since a simulated host may be laid out after the reader was made.
+     */
+    private Path realRoot() throws IOException {
+        Path real = realRoot;
+        if (real == null) {
+            real = root.toRealPath();
+            if (!Files.isDirectory(real)) {
+                throw new NoSuchFileException(root.toString());
+            }
+            realRoot = real;
+        }
+        return real;
+    }
+
+    /**
+     * Reads one attribute without following a link in its last name: the directory it lies in was
+     * resolved and checked already. A link there (sysfs has none among attributes) is resolved and
+     * checked like any other path before it is read.
+     */
+    private String readAttribute(Path file, Path shown) throws SysfsException {
+        try (SeekableByteChannel channel = Files.newByteChannel(file, READ_NO_FOLLOW)) {
+            return readBounded(channel, shown);
+        } catch (NoSuchFileException e) {
+            throw new SysfsException(relative(shown) + " is missing");
+        } catch (FileSystemException e) {
+            if (!Files.isSymbolicLink(file)) {
+                throw new SysfsException("cannot read " + relative(shown) + ": " + e.getClass().getSimpleName());
+            }
+            try (SeekableByteChannel channel = Files.newByteChannel(inside(file))) {
+                return readBounded(channel, shown);
+            } catch (IOException again) {
+                throw new SysfsException("cannot read " + relative(shown) + ": " + again.getClass().getSimpleName());
+            }
+        } catch (IOException e) {
+            throw new SysfsException("cannot read " + relative(shown) + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Up to {@value #MAX_BYTES} bytes. A sysfs attribute answers its whole text in the first read, so a
+     * read that leaves the buffer part-empty ends it without a second call for the end of file.
+     */
+    private String readBounded(SeekableByteChannel channel, Path shown) throws IOException, SysfsException {
+        ByteBuffer buffer = ByteBuffer.allocate(FIRST_READ);
+        while (true) {
+            int n = channel.read(buffer);
+            if (n < 0 || (n > 0 && buffer.hasRemaining())) {
+                break;
+            }
+            if (!buffer.hasRemaining()) {
+                if (buffer.capacity() > MAX_BYTES) {
+                    throw new SysfsException(relative(shown) + " holds more than " + MAX_BYTES + " bytes");
+                }
+                ByteBuffer bigger = ByteBuffer.allocate(Math.min(buffer.capacity() * 4, MAX_BYTES + 1));
+                buffer.flip();
+                bigger.put(buffer);
+                buffer = bigger;
+            }
+        }
+        return stripTrailingNewline(new String(buffer.array(), 0, buffer.position(), UTF_8));
+    }
+
+    /**
+     * A directory of the tree whose real path was resolved once and found inside the root. What is read
+     * from it by one checked name is not followed through a link, so a device's attributes cost one
+     * resolution for the device rather than one per attribute; a subdirectory that is a real directory
+     * (not a link) needs none at all.
+     */
+    public final class Directory {
+
+        private final Path real;
+        private final Path shown;
+        private final @Nullable Object identity;
+
+        private Directory(Path real, Path shown, @Nullable Object identity) {
+            this.real = real;
+            this.shown = shown;
+            this.identity = identity;
+        }
+
+        /**
+         * What identifies this very directory (its file key and modification time, from the look-up
+         * that found it), or empty where it was reached through a link. The kernel makes a new
+         * directory, with a new inode, whenever it makes a device or type again.
+         */
+        public Optional<Object> identity() {
+            return Optional.ofNullable(identity);
+        }
+
+        /** A subdirectory by checked names; a link among them is resolved and checked. */
+        public Directory sub(String... names) throws SysfsException {
+            Path realSub = real;
+            Path shownSub = shown;
+            boolean linked = false;
+            BasicFileAttributes last = null;
+            for (String name : names) {
+                checkSegment(name);
+                realSub = realSub.resolve(name);
+                shownSub = shownSub.resolve(name);
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(realSub, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException e) {
+                    throw new SysfsException(relative(shownSub) + " is missing");
+                } catch (IOException e) {
+                    throw new SysfsException("cannot resolve " + relative(shownSub) + ": " + e.getClass().getSimpleName());
+                }
+                last = attributes;
+                if (attributes.isSymbolicLink()) {
+                    linked = true;
+                } else if (!attributes.isDirectory()) {
+                    throw new SysfsException(relative(shownSub) + " is not a directory");
+                }
+            }
+            if (linked) {
+                realSub = inside(realSub);
+                if (!Files.isDirectory(realSub)) {
+                    throw new SysfsException(relative(shownSub) + " is not a directory");
+                }
+            }
+            Object key = linked || last == null || last.fileKey() == null
+                    ? null
+                    : List.of(realSub, last.fileKey(), last.lastModifiedTime());
+            return new Directory(realSub, shownSub, key);
+        }
+
+        /** An attribute's text, trimmed of its trailing newline. */
+        public String read(String name) throws SysfsException {
+            checkSegment(name);
+            return readAttribute(real.resolve(name), shown.resolve(name));
+        }
+
+        /** The attribute's text, or empty where there is no such file. */
+        public Optional<String> readIfPresent(String name) throws SysfsException {
+            checkSegment(name);
+            // java.io.File answers absence without an exception (NIO on JDK 17 throws one inside).
+            if (!real.resolve(name).toFile().exists() && !Files.isSymbolicLink(real.resolve(name))) {
+                return Optional.empty();
+            }
+            return Optional.of(readAttribute(real.resolve(name), shown.resolve(name)));
+        }
+
+        public boolean has(String name) throws SysfsException {
+            checkSegment(name);
+            return real.resolve(name).toFile().exists();
+        }
+
+        /** The names in the directory, sorted. */
+        public List<String> list() throws SysfsException {
+            return listReal(real, shown);
+        }
+
+        /** The names in a subdirectory, sorted; empty where it does not exist. */
+        public List<String> list(String name) throws SysfsException {
+            checkSegment(name);
+            if (!real.resolve(name).toFile().isDirectory()) {
+                return List.of();
+            }
+            return sub(name).list();
+        }
+
+        /** The last name of a link's target in this directory. */
+        public String linkTargetName(String name) throws SysfsException {
+            checkSegment(name);
+            return targetName(real.resolve(name), shown.resolve(name));
+        }
+    }
+
+    /** A directory by checked segments, resolved through the kernel's links once and checked to lie inside the root. */
+    public Directory directory(String... segments) throws SysfsException {
+        Path given = path(segments);
+        Path real = inside(given);
+        if (!Files.isDirectory(real)) {
+            throw new SysfsException(relative(given) + " is not a directory");
+        }
+        return new Directory(real, given, null);
+    }
+
+    private List<String> listReal(Path dir, Path shown) throws SysfsException {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            entries.forEach(entry -> names.add(entry.getFileName().toString()));
+        } catch (IOException e) {
+            throw new SysfsException("cannot list " + relative(shown) + ": " + e.getClass().getSimpleName());
+        }
+        names.sort(null);
+        return names;
+    }
+
+    private String targetName(Path link, Path shown) throws SysfsException {
+        try {
+            Path target = Files.readSymbolicLink(link).getFileName();
+            if (target == null) {
+                throw new SysfsException(relative(shown) + " points nowhere");
+            }
+            return target.toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new SysfsException(relative(shown) + " is not a readable link");
+        }
+    }
+
+    private static void checkSegment(String segment) throws SysfsException {
+        if (!SysfsNames.isSafeSegment(segment)) {
+            throw new SysfsException("refusing path segment '" + Checks.printable(segment) + "'");
         }
     }
 

@@ -36,6 +36,10 @@ public final class AgentMetrics {
     /** Parts of the host the last discovery could not read (each also logged with its reason). */
     public static final String DISCOVERY_PROBLEMS = "vgpu.agent.discovery.problems";
     /** pGPUs in the last discovery. */
+    /** Auto-start mdevctl definitions created again at start (tag {@code outcome}: repaired, failed). */
+    public static final String DEFINITIONS_REPAIRED = "vgpu.agent.mdev.definitions.repaired";
+    /** Active mdevs that no mdevctl definition names, found at start. */
+    public static final String DEFINITIONS_DRIFT = "vgpu.agent.mdev.definitions.drift";
     public static final String GPUS = "vgpu.agent.gpus";
     /** vGPUs in the last discovery. */
     public static final String VGPUS = "vgpu.agent.vgpus";
@@ -64,6 +68,14 @@ public final class AgentMetrics {
 
     public void commandAnswered(String commandType, String outcome) {
         Counter.builder(COMMANDS).tag("type", commandType).tag("outcome", outcome).register(registry).increment();
+    }
+
+    public void definitionRepaired(boolean ok) {
+        registry.counter(DEFINITIONS_REPAIRED, "outcome", ok ? "repaired" : "failed").increment();
+    }
+
+    public void definitionDrift(int count) {
+        registry.counter(DEFINITIONS_DRIFT).increment(count);
     }
 
     public void deadLettered() {

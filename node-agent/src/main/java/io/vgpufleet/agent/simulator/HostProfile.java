@@ -19,6 +19,9 @@ public enum HostProfile {
     T4(GpuModel.TESLA_T4, GpuModel.TESLA_T4, GpuModel.TESLA_T4, GpuModel.TESLA_T4),
     A100(GpuModel.A100_SXM4_40GB, GpuModel.A100_SXM4_40GB, GpuModel.A100_SXM4_40GB, GpuModel.A100_SXM4_40GB),
     H100(GpuModel.H100_SXM5_80GB, GpuModel.H100_SXM5_80GB, GpuModel.H100_SXM5_80GB, GpuModel.H100_SXM5_80GB),
+    /** Eight A100s on the mdev bus: the footprint benchmark's host (8 pGPUs polled every second). */
+    A100X8(GpuModel.A100_SXM4_40GB, GpuModel.A100_SXM4_40GB, GpuModel.A100_SXM4_40GB, GpuModel.A100_SXM4_40GB,
+            GpuModel.A100_SXM4_40GB, GpuModel.A100_SXM4_40GB, GpuModel.A100_SXM4_40GB, GpuModel.A100_SXM4_40GB),
     MIXED(GpuModel.TESLA_P4, GpuModel.TESLA_T4, GpuModel.A100_SXM4_40GB, GpuModel.H100_SXM5_80GB);
 
     private final List<GpuModel> gpus;
@@ -32,7 +35,7 @@ public enum HostProfile {
         return gpus;
     }
 
-    /** The name {@code --simulate} takes: {@code p4}, {@code t4}, {@code a100}, {@code h100}, {@code mixed}. */
+    /** The name {@code --simulate} takes: {@code p4}, {@code t4}, {@code a100}, {@code h100}, {@code a100x8}, {@code mixed}. */
     public String optionName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -13,10 +13,14 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * NVML as the simulated host answers it, from the simulator's own files ({@code simulator/nvml/<BDF>.properties},
@@ -28,6 +32,7 @@ public final class SimulatedNvml implements NvmlPort {
 
     private final Path root;
     private final SimulatedFaults faults;
+    private final Map<Path, Cached> cache = new ConcurrentHashMap<>();
 
     /** NVML over the tree, with memory health of its own (no faults can reach it from outside). */
     public SimulatedNvml(Path root) {
@@ -97,16 +102,37 @@ public final class SimulatedNvml implements NvmlPort {
         return faults.awaitEvent(timeout);
     }
 
-    private static Optional<Properties> properties(Path file) {
-        if (!Files.isRegularFile(file)) {
+    /** A file's facts as last read, kept while its modification time and size stay the same. */
+    private record Cached(FileTime modified, long size, Optional<Properties> properties) {}
+
+    /**
+     * The file's properties, read again only when its modification time or size changed: discovery asks
+     * for every device every second, and the simulator rewrites these files only when it lays a host out.
+     */
+    private Optional<Properties> properties(Path file) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            cache.remove(file);
             return Optional.empty();
+        }
+        if (!attributes.isRegularFile()) {
+            return Optional.empty();
+        }
+        Cached cached = cache.get(file);
+        if (cached != null && cached.modified().equals(attributes.lastModifiedTime()) && cached.size() == attributes.size()) {
+            return cached.properties();
         }
         Properties properties = new Properties();
+        Optional<Properties> read;
         try (Reader reader = Files.newBufferedReader(file, UTF_8)) {
             properties.load(reader);
-            return Optional.of(properties);
+            read = Optional.of(properties);
         } catch (IOException | IllegalArgumentException e) {
-            return Optional.empty();
+            read = Optional.empty();
         }
+        cache.put(file, new Cached(attributes.lastModifiedTime(), attributes.size(), read));
+        return read;
     }
 }

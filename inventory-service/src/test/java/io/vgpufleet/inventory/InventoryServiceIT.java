@@ -9,6 +9,7 @@ import io.vgpufleet.contracts.host.HostKind;
 import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.contracts.host.NvmlFacts;
 import io.vgpufleet.contracts.host.PhysicalGpu;
+import io.vgpufleet.contracts.host.Vgpu;
 import io.vgpufleet.contracts.host.VgpuClass;
 import io.vgpufleet.contracts.host.VgpuManagerStatus;
 import io.vgpufleet.contracts.host.VgpuTypeCapacity;
@@ -23,7 +24,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -89,6 +92,73 @@ class InventoryServiceIT {
                 meters);
         await().atMost(Duration.ofSeconds(30)).untilAsserted(
                 () -> assertThat(get("/api/v1/hosts/inv-host-after-broken").statusCode()).isEqualTo(200));
+    }
+
+    @Test
+    void ranksPlacementCandidatesFromPublishedSnapshots() throws Exception {
+        publisher.publish(t4Host("inv-place-a", "GPU-0000000c-0000-4000-8000-000000000001", 1)).get();
+        publisher.publish(t4Host("inv-place-b", "GPU-0000000c-0000-4000-8000-000000000002", 0)).get();
+        String request = """
+                {"typeId": "nvidia-232", "hostAffinity": ["inv-place-a", "inv-place-b"], "policy": "%s", "limit": 5}""";
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            HttpResponse<String> packed = post("/api/v1/placements", request.formatted("PACK"));
+            assertThat(packed.statusCode()).isEqualTo(200);
+            JsonNode body = JSON.readTree(packed.body());
+            assertThat(body.path("candidates").findValuesAsString("hostId")).containsExactly("inv-place-a", "inv-place-b");
+        });
+        JsonNode spread = JSON.readTree(post("/api/v1/placements", request.formatted("SPREAD")).body());
+        assertThat(spread.path("candidates").findValuesAsString("hostId")).containsExactly("inv-place-b", "inv-place-a");
+        JsonNode first = spread.path("candidates").get(0);
+        assertThat(first.path("rank").asInt()).isEqualTo(1);
+        assertThat(first.path("gpus").get(0).path("gpuUuid").asString()).isEqualTo("GPU-0000000c-0000-4000-8000-000000000002");
+        assertThat(first.path("gpus").get(0).path("typeId").asString()).isEqualTo("nvidia-232");
+        assertThat(spread.path("eligibleGpus").asInt()).isEqualTo(2);
+        assertThat(spread.path("rejections").findValuesAsString("reason")).isSubsetOf("AFFINITY", "TYPE_NOT_SUPPORTED");
+
+        JsonNode capacity = JSON.readTree(get("/api/v1/capacity?type=nvidia-232").body());
+        assertThat(capacity.path("types").get(0).path("typeId").asString()).isEqualTo("nvidia-232");
+        assertThat(capacity.path("types").get(0).path("headroom").asLong()).isGreaterThanOrEqualTo(3 + 4);
+    }
+
+    @Test
+    void refusesAMalformedPlacementWithAProblemNamingTheField() throws Exception {
+        HttpResponse<String> negative = post("/api/v1/placements", """
+                {"typeId": "nvidia-232", "count": -1}""");
+        assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(negative.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = JSON.readTree(negative.body());
+        assertThat(problem.path("field").asString()).isEqualTo("count");
+        assertThat(problem.path("detail").asString()).startsWith("count ");
+
+        assertThat(JSON.readTree(post("/api/v1/placements", "{\"policy\": \"BALANCED\"}").body()).path("field").asString())
+                .isEqualTo("policy");
+        assertThat(JSON.readTree(post("/api/v1/placements", "{\"typeId\": \"p4-8c\"}").body()).path("field").asString())
+                .isEqualTo("typeId");
+        assertThat(post("/api/v1/placements", "{\"typeId\": ").statusCode()).isEqualTo(400);
+        assertThat(get("/api/v1/capacity?type=bad").statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port") + path);
+        return HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A host with one T4 offering T4-4Q (4 per pGPU), {@code resident} of them already there. */
+    static HostSnapshot t4Host(String hostId, String gpuUuid, int resident) {
+        VgpuTypeCapacity t4_4q = new VgpuTypeCapacity("nvidia-232", "GRID T4-4Q", VgpuClass.Q, 4096, 4, 4 - resident, 1, 60,
+                "4096x2160", "vfio-pci", null);
+        PhysicalGpu gpu = new PhysicalGpu(gpuUuid, "0000:3b:00.0", "Tesla T4", 16384, 0, "0-15", EccMode.OFF, HostKind.MDEV,
+                false, NvmlFacts.unavailable("NVML_ERROR_LIBRARY_NOT_FOUND"), List.of(t4_4q), List.of());
+        List<Vgpu> vgpus = new ArrayList<>();
+        for (int i = 1; i <= resident; i++) {
+            vgpus.add(new Vgpu(String.format("%08x-0000-4000-8000-%012x", i, i), gpuUuid, "nvidia-232", null, "vm-" + i,
+                    Map.of(), null));
+        }
+        return new HostSnapshot(hostId, 1, Instant.now(), "test", HostKind.MDEV,
+                new VgpuManagerStatus(true, "550.54.16", List.of()), List.of(gpu), vgpus);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The latest snapshot of every host, as read from the compacted host-snapshot topic. Pure state: the
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FleetView {
 
     private final Map<String, HostEntry> hosts = new ConcurrentHashMap<>();
+    private final AtomicLong version = new AtomicLong();
 
     /** A host's latest snapshot and when this service last heard from it. */
     public record HostEntry(HostSnapshot snapshot, Instant lastSeenAt) {}
@@ -35,7 +37,19 @@ public final class FleetView {
             applied[0] = true;
             return new HostEntry(snapshot, receivedAt);
         });
+        if (applied[0]) {
+            version.incrementAndGet();
+        }
         return applied[0];
+    }
+
+    /**
+     * Rises with every snapshot taken in (a host's {@code lastSeenAt} included), so a reader that built
+     * something from the view can tell cheaply whether to build it again. Read it before reading the
+     * hosts: a change that lands in between then shows as a newer version next time.
+     */
+    public long version() {
+        return version.get();
     }
 
     private static boolean isOlder(HostSnapshot candidate, HostSnapshot held) {

@@ -10,10 +10,10 @@ import io.vgpufleet.inventory.placement.PlacementInput.Gpu;
 import io.vgpufleet.inventory.placement.PlacementInput.Host;
 import io.vgpufleet.inventory.placement.PlacementInput.Signature;
 import io.vgpufleet.inventory.placement.PlacementInput.Slot;
-import io.vgpufleet.inventory.placement.PlacementInput.TypeIndex;
 import io.vgpufleet.inventory.placement.PlacementInput.TypeInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +34,13 @@ import org.jspecify.annotations.Nullable;
  * anti-affinity and NUMA as asked. A multi-vGPU VM then needs {@code count} such pGPUs of one type on
  * one host, pairwise NVLink-linked when P2P is asked; each host offers its best such set.
  *
- * <p>A request for one vGPU of a named type without pGPU constraints is answered from the input's
- * presorted indexes (cost independent of the fleet's size); other requests scan the pGPUs that list a
- * matching type.
+ * <p>Every request is answered from a {@link PlacementView} of its shape (matching types, single or
+ * multi-vGPU, NUMA node, ECC), presorted per policy, so its cost does not grow with the fleet: the first
+ * {@code limit} candidates are read off, and the counts per reason come precomputed. Host and pGPU
+ * affinity and anti-affinity sets are applied as a correction that looks only at the pGPUs the sets
+ * name (the pGPUs outside an allow-list are counted as a complement). A multi-vGPU request without
+ * such sets reads a host ranking kept per shape, count, P2P and policy; with them, it groups the
+ * shape's eligible pGPUs by host (cost in proportion to those, not to the fleet).
  */
 public final class PlacementEngine {
 
@@ -68,7 +72,7 @@ public final class PlacementEngine {
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative, was " + limit);
         }
-        Tally tally = new Tally(input, request);
+        Tally tally = new Tally(input, request, examplesPerReason);
         for (RejectionReason reason : REASONS) {
             int count = input.baseCounts[reason.ordinal()];
             if (count > 0) {
@@ -77,74 +81,245 @@ public final class PlacementEngine {
             }
         }
         RejectionReason[] typeStages = typeStages(request, input);
-        int matching = 0;
-        int onlyType = -1;
+        BitSet matching = new BitSet(typeStages.length);
         for (int t = 0; t < typeStages.length; t++) {
             if (typeStages[t] == null) {
-                matching++;
-                onlyType = t;
+                matching.set(t);
             }
         }
-        boolean indexed = request.count() == 1 && !request.constrainsGpus() && matching == 1;
-
-        TopK best = new TopK(request.count() == 1 ? limit : 0);
-        LongList multi = new LongList();
-        int eligible = 0;
         for (Signature signature : input.signatures) {
-            int[] positions = matchingPositions(signature, typeStages);
             int[] gpus = signature.baseOkGpus();
-            if (positions.length == 0) {
+            if (gpus.length > 0 && !anyMatching(signature, typeStages)) {
                 RejectionReason stage = furthestTypeStage(signature, typeStages);
                 tally.count(stage, gpus.length);
                 tally.examples(gpus, stage, null);
-                continue;
-            }
-            if (indexed) {
-                continue;
-            }
-            for (int g : gpus) {
-                Gpu gpu = input.gpus[g];
-                int choice = chooseSlot(request, gpu, positions, policy);
-                if (choice < 0) {
-                    RejectionReason reason = REASONS[-choice - 1];
-                    tally.reject(gpu, reason, typeIdForExample(gpu, positions, reason, request));
-                } else if (request.count() == 1) {
-                    eligible++;
-                    best.offer(sortKey(gpu.slots()[choice].key(policy), g, choice));
-                } else {
-                    multi.add(((long) g << 8) | choice);
-                }
             }
         }
+        if (matching.isEmpty()) {
+            return new PlacementResult(List.of(), input.gpus.length, 0, tally.counts(), tally.examples());
+        }
+        PlacementView view = input.view(new PlacementView.Key(matching, request.count() > 1,
+                request.numaNode() == null ? -1 : request.numaNode(), request.eccRequired()));
+        for (RejectionReason reason : REASONS) {
+            int count = view.counts[reason.ordinal()];
+            if (count > 0) {
+                tally.count(reason, count);
+                tally.viewExamples(view, reason);
+            }
+        }
+        return request.count() == 1
+                ? placeOne(request, input, view, policy, limit, tally)
+                : placeMany(request, input, view, policy, limit, tally);
+    }
 
-        List<Candidate> candidates;
-        if (indexed) {
-            TypeIndex index = input.typeIndexes[onlyType];
-            for (RejectionReason reason : REASONS) {
-                int count = index.stateCounts()[reason.ordinal()];
-                if (count > 0) {
-                    tally.count(reason, count);
-                    tally.examples(index.stateExamples()[reason.ordinal()], reason, input.types[onlyType].typeId());
+    /**
+     * One vGPU: the view's presorted candidates, corrected for affinity sets by looking only at the pGPUs
+     * the sets name. Without an allow-list, avoided pGPUs move from the view's NUMA or eligible class to
+     * ANTI_AFFINITY. With one, every pGPU of those two classes outside it is AFFINITY (counted as the
+     * complement), and those inside are classed one by one.
+     */
+    private static PlacementResult placeOne(PlacementRequest request, PlacementInput input, PlacementView view,
+            PlacementPolicy policy, int limit, Tally tally) {
+        List<Candidate> candidates = new ArrayList<>(Math.min(limit, 16));
+        int eligible;
+        if (!allowsOnly(request)) {
+            int[] avoided = avoidedGpus(request, input);
+            int numaAvoided = 0;
+            int eligibleAvoided = 0;
+            for (int g : avoided) {
+                boolean numa = view.isNumaMismatch(g);
+                if (numa || view.isEligible(g)) {
+                    tally.reject(input.gpus[g], RejectionReason.ANTI_AFFINITY, null);
+                    numaAvoided += numa ? 1 : 0;
+                    eligibleAvoided += numa ? 0 : 1;
                 }
             }
-            long[] ready = index.ready(policy);
-            eligible = ready.length;
-            candidates = new ArrayList<>(Math.min(limit, ready.length));
-            for (int i = 0; i < ready.length && i < limit; i++) {
-                candidates.add(single(input, ready[i]));
+            tally.count(RejectionReason.NUMA_MISMATCH, view.numaMismatch.length - numaAvoided);
+            for (int g : view.numaMismatch) {
+                if (!tally.wantsExample(RejectionReason.NUMA_MISMATCH)) {
+                    break;
+                }
+                if (!contains(avoided, g)) {
+                    tally.example(input.gpus[g], RejectionReason.NUMA_MISMATCH, null);
+                }
             }
-        } else if (request.count() == 1) {
-            long[] keys = best.sorted();
-            candidates = new ArrayList<>(keys.length);
-            for (long key : keys) {
-                candidates.add(single(input, key));
+            eligible = view.eligible.length - eligibleAvoided;
+            long[] keys = view.keys(policy);
+            for (int i = 0; i < keys.length && candidates.size() < limit; i++) {
+                if (avoided.length == 0 || !contains(avoided, gpuOf(keys[i]))) {
+                    candidates.add(single(input, keys[i]));
+                }
             }
         } else {
-            MultiOutcome outcome = multi(request, input, policy, multi.sortedCopy(), tally);
-            eligible = outcome.eligible();
-            candidates = outcome.candidates().subList(0, Math.min(limit, outcome.candidates().size()));
+            int[] allowed = allowedGpus(request, input);
+            PlacementView.LongList chosen = new PlacementView.LongList();
+            int inView = 0;
+            for (int g : allowed) {
+                boolean numa = view.isNumaMismatch(g);
+                if (!numa && !view.isEligible(g)) {
+                    continue;
+                }
+                inView++;
+                Gpu gpu = input.gpus[g];
+                if (insideAntiAffinity(request, gpu)) {
+                    tally.reject(gpu, RejectionReason.ANTI_AFFINITY, null);
+                } else if (numa) {
+                    tally.reject(gpu, RejectionReason.NUMA_MISMATCH, null);
+                } else {
+                    int choice = chooseSlot(request, gpu, view.positions[gpu.signature()], policy);
+                    chosen.add(sortKey(gpu.slots()[choice].key(policy), g, choice));
+                }
+            }
+            outsideAllowed(input, view, allowed, inView, tally);
+            eligible = chosen.size();
+            long[] keys = chosen.sorted();
+            for (int i = 0; i < keys.length && i < limit; i++) {
+                candidates.add(single(input, keys[i]));
+            }
         }
-        return new PlacementResult(candidates, input.gpus.length, eligible, tally.counts(), tally.examples);
+        return new PlacementResult(candidates, input.gpus.length, eligible, tally.counts(), tally.examples());
+    }
+
+    /**
+     * A multi-vGPU VM. Without affinity sets the whole outcome (every host's best set, ranked) depends only
+     * on the view, the count, P2P and the policy, so it is worked out once per input and kept. With sets,
+     * the view's NUMA and eligible pGPUs (or, with an allow-list, those of them it names) are classed one
+     * by one and grouped by host.
+     */
+    private static PlacementResult placeMany(PlacementRequest request, PlacementInput input, PlacementView view,
+            PlacementPolicy policy, int limit, Tally tally) {
+        boolean allowList = allowsOnly(request);
+        boolean avoidList = !request.avoidHosts().isEmpty() || !request.avoidGpus().isEmpty();
+        if (!allowList && !avoidList) {
+            tally.count(RejectionReason.NUMA_MISMATCH, view.numaMismatch.length);
+            tally.examples(view.numaMismatch, RejectionReason.NUMA_MISMATCH, null);
+            ManyOutcome outcome = view.multi(new PlacementView.MultiKey(request.count(), request.nvlinkP2p(), policy),
+                    key -> ManyOutcome.of(request, input, view, policy));
+            tally.add(outcome.rejections());
+            return new PlacementResult(outcome.candidates().subList(0, Math.min(limit, outcome.candidates().size())),
+                    input.gpus.length, outcome.eligible(), tally.counts(), tally.examples());
+        }
+        PlacementView.LongList entries = new PlacementView.LongList();
+        if (allowList) {
+            int[] allowed = allowedGpus(request, input);
+            int inView = 0;
+            for (int g : allowed) {
+                if (view.isNumaMismatch(g) || view.isEligible(g)) {
+                    inView++;
+                    classify(request, input, view, policy, g, entries, tally);
+                }
+            }
+            outsideAllowed(input, view, allowed, inView, tally);
+        } else {
+            int[] numa = view.numaMismatch;
+            int[] ok = view.eligible;
+            for (int i = 0, j = 0; i < numa.length || j < ok.length; ) {
+                int g = j >= ok.length || (i < numa.length && numa[i] < ok[j]) ? numa[i++] : ok[j++];
+                classify(request, input, view, policy, g, entries, tally);
+            }
+        }
+        MultiOutcome outcome = multi(request, input, policy, entries.sorted(), tally);
+        return new PlacementResult(outcome.candidates().subList(0, Math.min(limit, outcome.candidates().size())),
+                input.gpus.length, outcome.eligible(), tally.counts(), tally.examples());
+    }
+
+    /** A pGPU of the view's NUMA or eligible class under the whole request: rejected, or an entry. */
+    private static void classify(PlacementRequest request, PlacementInput input, PlacementView view, PlacementPolicy policy,
+            int g, PlacementView.LongList entries, Tally tally) {
+        Gpu gpu = input.gpus[g];
+        RejectionReason reason = gpuReason(request, gpu);
+        if (reason != null) {
+            tally.reject(gpu, reason, null);
+        } else {
+            entries.add(((long) g << 8) | chooseSlot(request, gpu, view.positions[gpu.signature()], policy));
+        }
+    }
+
+    /**
+     * With an allow-list, every pGPU of the view's NUMA or eligible class that the list does not name is
+     * AFFINITY: counted as the complement of the {@code inView} it names, with examples found by walking
+     * both classes in pGPU order past the named ones.
+     */
+    private static void outsideAllowed(PlacementInput input, PlacementView view, int[] allowed, int inView, Tally tally) {
+        tally.count(RejectionReason.AFFINITY, view.numaMismatch.length + view.eligible.length - inView);
+        int[] numa = view.numaMismatch;
+        int[] ok = view.eligible;
+        for (int i = 0, j = 0; (i < numa.length || j < ok.length) && tally.wantsExample(RejectionReason.AFFINITY); ) {
+            int g = j >= ok.length || (i < numa.length && numa[i] < ok[j]) ? numa[i++] : ok[j++];
+            if (!contains(allowed, g)) {
+                tally.example(input.gpus[g], RejectionReason.AFFINITY, null);
+            }
+        }
+    }
+
+    private static boolean allowsOnly(PlacementRequest request) {
+        return !request.hosts().isEmpty() || !request.gpus().isEmpty();
+    }
+
+    /** pGPUs the request's allow-lists admit (its host and pGPU lists both), ascending. */
+    private static int[] allowedGpus(PlacementRequest request, PlacementInput input) {
+        PlacementView.IntList allowed = new PlacementView.IntList();
+        if (!request.gpus().isEmpty()) {
+            for (String uuid : request.gpus()) {
+                Integer g = input.gpuByUuid.get(uuid);
+                if (g != null && !outsideAffinity(request, input.gpus[g])) {
+                    allowed.add(g);
+                }
+            }
+        } else {
+            for (String hostId : request.hosts()) {
+                Integer h = input.hostById.get(hostId);
+                if (h != null) {
+                    for (int g : input.hosts[h].gpus()) {
+                        allowed.add(g);
+                    }
+                }
+            }
+        }
+        return allowed.sorted();
+    }
+
+    /** pGPUs the request's anti-affinity lists name, ascending and without repeats. */
+    private static int[] avoidedGpus(PlacementRequest request, PlacementInput input) {
+        if (request.avoidHosts().isEmpty() && request.avoidGpus().isEmpty()) {
+            return new int[0];
+        }
+        PlacementView.IntList avoided = new PlacementView.IntList();
+        for (String hostId : request.avoidHosts()) {
+            Integer h = input.hostById.get(hostId);
+            if (h != null) {
+                for (int g : input.hosts[h].gpus()) {
+                    avoided.add(g);
+                }
+            }
+        }
+        for (String uuid : request.avoidGpus()) {
+            Integer g = input.gpuByUuid.get(uuid);
+            if (g != null && !request.avoidHosts().contains(input.gpus[g].hostId())) {
+                avoided.add(g);
+            }
+        }
+        return avoided.sorted();
+    }
+
+    private static boolean contains(int[] sorted, int value) {
+        return Arrays.binarySearch(sorted, value) >= 0;
+    }
+
+    /** A multi-vGPU outcome kept in a view: every host candidate ranked, and the host-stage rejections. */
+    private record ManyOutcome(List<Candidate> candidates, int eligible, Tally rejections) {
+
+        static ManyOutcome of(PlacementRequest request, PlacementInput input, PlacementView view, PlacementPolicy policy) {
+            long[] keys = view.keys(policy);
+            long[] entries = new long[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                entries[i] = ((long) gpuOf(keys[i]) << 8) | slotOf(keys[i]);
+            }
+            Arrays.sort(entries);
+            Tally rejections = new Tally(input, request, PlacementInput.PRECOMPUTED_EXAMPLES);
+            MultiOutcome outcome = multi(request, input, policy, entries, rejections);
+            return new ManyOutcome(List.copyOf(outcome.candidates()), outcome.eligible(), rejections);
+        }
     }
 
     /** Every reason the pGPU cannot take the request; empty if the fleet has no such pGPU. */
@@ -174,7 +349,7 @@ public final class PlacementEngine {
         }
         if (request.count() > 1) {
             RejectionReason[] typeStages = typeStages(request, input);
-            LongList entries = new LongList();
+            PlacementView.LongList entries = new PlacementView.LongList();
             for (int g : host.gpus()) {
                 Gpu gpu = input.gpus[g];
                 if (gpu.baseReason() == null) {
@@ -185,14 +360,15 @@ public final class PlacementEngine {
                     }
                 }
             }
-            Tally tally = new Tally(input, request);
-            MultiOutcome outcome = multi(request, input, PlacementPolicy.PACK, entries.sortedCopy(), tally);
-            for (Rejection rejection : tally.examples) {
+            Tally tally = new Tally(input, request, Integer.MAX_VALUE);
+            MultiOutcome outcome = multi(request, input, PlacementPolicy.PACK, entries.sorted(), tally);
+            List<Rejection> hostRejections = tally.examples();
+            for (Rejection rejection : hostRejections) {
                 int local = input.gpus[input.gpuByUuid.get(rejection.gpuUuid())].localIndex();
                 reasons.get(local).add(rejection);
                 eligible[local] = false;
             }
-            if (outcome.candidates().isEmpty() && tally.examples.isEmpty()) {
+            if (outcome.candidates().isEmpty() && hostRejections.isEmpty()) {
                 Arrays.fill(eligible, false);
             }
         }
@@ -249,6 +425,15 @@ public final class PlacementEngine {
         return positions;
     }
 
+    private static boolean anyMatching(Signature signature, RejectionReason[] typeStages) {
+        for (int type : signature.typeIndexes()) {
+            if (typeStages[type] == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static RejectionReason furthestTypeStage(Signature signature, RejectionReason[] typeStages) {
         RejectionReason furthest = RejectionReason.TYPE_NOT_SUPPORTED;
         for (int type : signature.typeIndexes()) {
@@ -264,7 +449,7 @@ public final class PlacementEngine {
      * The position of the slot a base-ok pGPU offers (the smallest fitting framebuffer, then the better
      * score, then the lower type index), or {@code -(ordinal + 1)} of the furthest reason none fits.
      */
-    private static int chooseSlot(PlacementRequest request, Gpu gpu, int[] positions, PlacementPolicy policy) {
+    static int chooseSlot(PlacementRequest request, Gpu gpu, int[] positions, PlacementPolicy policy) {
         RejectionReason gpuReason = gpuReason(request, gpu);
         int chosen = -1;
         int furthest = -1;
@@ -513,42 +698,82 @@ public final class PlacementEngine {
         return new Rejection(gpu.hostId(), gpu.uuid(), gpu.pciBdf(), typeId, reason, detail);
     }
 
-    /** Counts per reason and the first examples of each. */
-    private final class Tally {
+    /** Counts per reason and the first examples of each, listed by reason then as found. */
+    private static final class Tally {
         private final PlacementInput input;
         private final PlacementRequest request;
+        private final int examplesPerReason;
         private final int[] counts = new int[REASONS.length];
-        private final int[] listed = new int[REASONS.length];
-        final List<Rejection> examples = new ArrayList<>();
+        private final List<List<Rejection>> examples = new ArrayList<>(REASONS.length);
 
-        Tally(PlacementInput input, PlacementRequest request) {
+        Tally(PlacementInput input, PlacementRequest request, int examplesPerReason) {
             this.input = input;
             this.request = request;
+            this.examplesPerReason = examplesPerReason;
+            for (int r = 0; r < REASONS.length; r++) {
+                examples.add(List.of());
+            }
         }
 
         void count(RejectionReason reason, int n) {
             counts[reason.ordinal()] += n;
         }
 
+        boolean wantsExample(RejectionReason reason) {
+            return examples.get(reason.ordinal()).size() < examplesPerReason;
+        }
+
         void examples(int[] gpus, RejectionReason reason, @Nullable String typeId) {
             for (int g : gpus) {
-                if (listed[reason.ordinal()] >= examplesPerReason) {
+                if (!wantsExample(reason)) {
                     return;
                 }
                 example(input.gpus[g], reason, typeId);
             }
         }
 
+        /** Examples of a view's precomputed class, each with the type it is about where one type matches. */
+        void viewExamples(PlacementView view, RejectionReason reason) {
+            for (int g : view.examples[reason.ordinal()]) {
+                if (!wantsExample(reason)) {
+                    return;
+                }
+                Gpu gpu = input.gpus[g];
+                example(gpu, reason, typeIdForExample(gpu, view.positions[gpu.signature()], reason, request));
+            }
+        }
+
         void reject(Gpu gpu, RejectionReason reason, @Nullable String typeId) {
             counts[reason.ordinal()]++;
-            if (listed[reason.ordinal()] < examplesPerReason) {
+            if (wantsExample(reason)) {
                 example(gpu, reason, typeId);
             }
         }
 
-        private void example(Gpu gpu, RejectionReason reason, @Nullable String typeId) {
-            listed[reason.ordinal()]++;
-            examples.add(rejection(gpu, typeId, reason, detail(gpu, reason, typeId)));
+        /** Adds another tally's counts and (up to this one's bound) examples. */
+        void add(Tally other) {
+            for (int r = 0; r < REASONS.length; r++) {
+                counts[r] += other.counts[r];
+                for (Rejection rejection : other.examples.get(r)) {
+                    if (!wantsExample(REASONS[r])) {
+                        break;
+                    }
+                    listFor(r).add(rejection);
+                }
+            }
+        }
+
+        void example(Gpu gpu, RejectionReason reason, @Nullable String typeId) {
+            listFor(reason.ordinal()).add(rejection(gpu, typeId, reason, detail(gpu, reason, typeId)));
+        }
+
+        private List<Rejection> listFor(int reason) {
+            List<Rejection> list = examples.get(reason);
+            if (list.isEmpty() && !(list instanceof ArrayList)) {
+                list = new ArrayList<>();
+                examples.set(reason, list);
+            }
+            return list;
         }
 
         private String detail(Gpu gpu, RejectionReason reason, @Nullable String typeId) {
@@ -588,79 +813,13 @@ public final class PlacementEngine {
             }
             return map;
         }
-    }
 
-    /** The {@code limit} smallest sort keys seen (best candidates), kept in a max-heap. */
-    private static final class TopK {
-        private final long[] heap;
-        private int size;
-
-        TopK(int limit) {
-            heap = new long[Math.max(0, Math.min(limit, 1 << 20))];
-        }
-
-        void offer(long key) {
-            if (heap.length == 0) {
-                return;
+        List<Rejection> examples() {
+            List<Rejection> all = new ArrayList<>();
+            for (List<Rejection> list : examples) {
+                all.addAll(list);
             }
-            if (size < heap.length) {
-                heap[size] = key;
-                int i = size++;
-                while (i > 0 && heap[(i - 1) / 2] < heap[i]) {
-                    swap(i, (i - 1) / 2);
-                    i = (i - 1) / 2;
-                }
-            } else if (key < heap[0]) {
-                heap[0] = key;
-                int i = 0;
-                while (true) {
-                    int l = 2 * i + 1;
-                    int r = l + 1;
-                    int largest = i;
-                    if (l < size && heap[l] > heap[largest]) {
-                        largest = l;
-                    }
-                    if (r < size && heap[r] > heap[largest]) {
-                        largest = r;
-                    }
-                    if (largest == i) {
-                        break;
-                    }
-                    swap(i, largest);
-                    i = largest;
-                }
-            }
-        }
-
-        private void swap(int a, int b) {
-            long t = heap[a];
-            heap[a] = heap[b];
-            heap[b] = t;
-        }
-
-        long[] sorted() {
-            long[] keys = Arrays.copyOf(heap, size);
-            Arrays.sort(keys);
-            return keys;
-        }
-    }
-
-    /** A growable list of primitive longs. */
-    private static final class LongList {
-        private long[] values = new long[16];
-        private int size;
-
-        void add(long value) {
-            if (size == values.length) {
-                values = Arrays.copyOf(values, size * 2);
-            }
-            values[size++] = value;
-        }
-
-        long[] sortedCopy() {
-            long[] copy = Arrays.copyOf(values, size);
-            Arrays.sort(copy);
-            return copy;
+            return all;
         }
     }
 }

@@ -11,18 +11,17 @@ import io.vgpufleet.inventory.placement.PlacementInput.Gpu;
 import io.vgpufleet.inventory.placement.PlacementInput.Host;
 import io.vgpufleet.inventory.placement.PlacementInput.Signature;
 import io.vgpufleet.inventory.placement.PlacementInput.Slot;
-import io.vgpufleet.inventory.placement.PlacementInput.TypeIndex;
 import io.vgpufleet.inventory.placement.PlacementInput.TypeInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds a {@link PlacementInput} from the fleet's facts. Call it once per fleet change (a new host
@@ -53,6 +52,22 @@ public final class PlacementInputs {
             Set<String> cordonedGpus,
             Set<String> staleHosts,
             Map<String, ? extends Collection<NvlinkLink>> nvlinkByHost) {
+        return from(snapshots, healthByGpu, cordonedGpus, staleHosts, nvlinkByHost, null);
+    }
+
+    /**
+     * As {@link #from(Collection, Map, Set, Set, Map)}, reusing what {@code previous} worked out for every
+     * host whose snapshot is the very same object (the fleet view keeps a host's snapshot until a newer
+     * one comes) and whose staleness, pGPU health, cordons and NVLink links are unchanged. The result is
+     * the same as a build from scratch; only the per-host work is saved (the indexes are built anew).
+     */
+    public static PlacementInput from(
+            Collection<HostSnapshot> snapshots,
+            Map<String, GpuHealth> healthByGpu,
+            Set<String> cordonedGpus,
+            Set<String> staleHosts,
+            Map<String, ? extends Collection<NvlinkLink>> nvlinkByHost,
+            @Nullable PlacementInput previous) {
         List<HostSnapshot> sorted = new ArrayList<>(snapshots);
         sorted.sort(Comparator.comparing(HostSnapshot::hostId));
         for (int i = 1; i < sorted.size(); i++) {
@@ -61,19 +76,17 @@ public final class PlacementInputs {
             }
         }
 
-        Map<TypeKey, TypeInfo> catalog = new LinkedHashMap<>();
+        Catalog catalog = new Catalog();
         Map<String, Integer> maxById = new HashMap<>();
         for (HostSnapshot host : sorted) {
             for (PhysicalGpu gpu : host.gpus()) {
                 for (VgpuTypeCapacity type : gpu.types()) {
-                    TypeKey key = new TypeKey(type);
-                    catalog.computeIfAbsent(key, k -> new TypeInfo(catalog.size(), k.typeId(), k.name(), k.vgpuClass(),
-                            k.framebufferMib(), k.maxInstances()));
+                    catalog.of(type);
                     maxById.putIfAbsent(type.typeId(), type.maxInstances());
                 }
             }
         }
-        TypeInfo[] types = catalog.values().toArray(TypeInfo[]::new);
+        TypeInfo[] types = catalog.all.toArray(TypeInfo[]::new);
         Map<String, List<Integer>> byId = new HashMap<>();
         for (TypeInfo type : types) {
             byId.computeIfAbsent(type.typeId(), id -> new ArrayList<>()).add(type.index());
@@ -81,7 +94,7 @@ public final class PlacementInputs {
         Map<String, int[]> typeIndexesById = new HashMap<>();
         byId.forEach((id, indexes) -> typeIndexesById.put(id, indexes.stream().mapToInt(Integer::intValue).toArray()));
 
-        Map<List<Integer>, Integer> signatureIds = new HashMap<>();
+        Map<SignatureKey, Integer> signatureIds = new HashMap<>();
         List<int[]> signatureTypes = new ArrayList<>();
         List<Gpu> gpus = new ArrayList<>();
         List<Host> hosts = new ArrayList<>();
@@ -114,17 +127,43 @@ public final class PlacementInputs {
                 }
             }
 
+            int hostIndex = hosts.size();
+            Host reusable = previous == null ? null
+                    : reusable(previous, host, stale, masks, healthByGpu, cordonedGpus, types);
+            if (reusable != null) {
+                int[] hostGpuIndexes = new int[reusable.gpus().length];
+                for (int i = 0; i < hostGpuIndexes.length; i++) {
+                    Gpu was = previous.gpus[reusable.gpus()[i]];
+                    int[] signatureTypeIndexes = new int[was.slots().length];
+                    for (int position = 0; position < signatureTypeIndexes.length; position++) {
+                        signatureTypeIndexes[position] = was.slots()[position].type().index();
+                    }
+                    int signature = signatureIds.computeIfAbsent(new SignatureKey(signatureTypeIndexes), k -> {
+                        signatureTypes.add(signatureTypeIndexes);
+                        return signatureTypes.size() - 1;
+                    });
+                    int index = gpus.size();
+                    hostGpuIndexes[i] = index;
+                    gpus.add(new Gpu(index, hostIndex, i, was.hostId(), was.uuid(), was.pciBdf(), was.model(),
+                            was.memoryMib(), was.numaNode(), was.eccMode(), was.heterogeneous(), was.health(),
+                            was.cordoned(), was.hostStale(), was.managerDown(), was.eccBlocksVgpu(), was.baseReason(),
+                            signature, was.slots(), was.residentByType(), was.fill(), was.nvlinkMask()));
+                }
+                hosts.add(new Host(hostIndex, host.hostId(), hostGpuIndexes, reusable.fill(), host));
+                continue;
+            }
+
             double[] fills = new double[hostGpus.size()];
             for (int i = 0; i < hostGpus.size(); i++) {
                 fills[i] = fill(hostGpus.get(i), residents.getOrDefault(hostGpus.get(i).uuid(), Map.of()), maxById);
             }
             double hostFill = hostGpus.isEmpty() ? 0 : Arrays.stream(fills).average().orElse(0);
 
-            int hostIndex = hosts.size();
             int[] hostGpuIndexes = new int[hostGpus.size()];
             for (int i = 0; i < hostGpus.size(); i++) {
                 PhysicalGpu gpu = hostGpus.get(i);
-                Map<String, Integer> resident = Map.copyOf(residents.getOrDefault(gpu.uuid(), Map.of()));
+                Map<String, Integer> resident = residents.containsKey(gpu.uuid())
+                        ? java.util.Collections.unmodifiableMap(residents.get(gpu.uuid())) : Map.of();
                 GpuHealth health = healthByGpu.getOrDefault(gpu.uuid(), GpuHealth.HEALTHY);
                 boolean cordoned = cordonedGpus.contains(gpu.uuid());
                 boolean eccBlocks = driverRefusesEcc && gpu.eccMode() == EccMode.ON;
@@ -135,26 +174,39 @@ public final class PlacementInputs {
                         : eccBlocks ? RejectionReason.ECC_BLOCKS_VGPU
                         : null;
 
-                Map<Integer, VgpuTypeCapacity> byType = new java.util.TreeMap<>();
-                Set<String> seenIds = new java.util.HashSet<>();
-                for (VgpuTypeCapacity type : gpu.types()) {
-                    if (seenIds.add(type.typeId())) {
-                        byType.put(catalog.get(new TypeKey(type)).index(), type);
+                // one slot per type id (the first listing wins), in type index order
+                List<VgpuTypeCapacity> listed = gpu.types();
+                int[] typeIndexes = new int[listed.size()];
+                VgpuTypeCapacity[] capacities = new VgpuTypeCapacity[listed.size()];
+                int distinct = 0;
+                for (VgpuTypeCapacity type : listed) {
+                    if (!listsId(capacities, distinct, type.typeId())) {
+                        int t = catalog.of(type).index();
+                        int at = distinct++;
+                        while (at > 0 && typeIndexes[at - 1] > t) {
+                            typeIndexes[at] = typeIndexes[at - 1];
+                            capacities[at] = capacities[at - 1];
+                            at--;
+                        }
+                        typeIndexes[at] = t;
+                        capacities[at] = type;
                     }
                 }
-                if (byType.size() > 255) {
+                if (distinct > 255) {
                     throw new IllegalArgumentException("pGPU " + gpu.uuid() + " lists more than 255 types");
                 }
-                int residentTotal = resident.values().stream().mapToInt(Integer::intValue).sum();
-                Slot[] slots = new Slot[byType.size()];
-                int position = 0;
-                for (Map.Entry<Integer, VgpuTypeCapacity> entry : byType.entrySet()) {
-                    slots[position++] = slot(types[entry.getKey()], entry.getValue(), gpu, resident, residentTotal,
+                int residentTotal = 0;
+                for (int n : resident.values()) {
+                    residentTotal += n;
+                }
+                Slot[] slots = new Slot[distinct];
+                for (int position = 0; position < distinct; position++) {
+                    slots[position] = slot(types[typeIndexes[position]], capacities[position], gpu, resident, residentTotal,
                             fills[i], hostFill);
                 }
-                List<Integer> signatureKey = List.copyOf(byType.keySet());
-                int signature = signatureIds.computeIfAbsent(signatureKey, k -> {
-                    signatureTypes.add(k.stream().mapToInt(Integer::intValue).toArray());
+                int[] signatureTypeIndexes = Arrays.copyOf(typeIndexes, distinct);
+                int signature = signatureIds.computeIfAbsent(new SignatureKey(signatureTypeIndexes), k -> {
+                    signatureTypes.add(signatureTypeIndexes);
                     return signatureTypes.size() - 1;
                 });
                 int index = gpus.size();
@@ -163,9 +215,51 @@ public final class PlacementInputs {
                         gpu.numaNode(), gpu.eccMode(), gpu.heterogeneousMode(), health, cordoned, stale, managerDown,
                         eccBlocks, base, signature, slots, resident, fills[i], masks[i]));
             }
-            hosts.add(new Host(hostIndex, host.hostId(), hostGpuIndexes, hostFill));
+            hosts.add(new Host(hostIndex, host.hostId(), hostGpuIndexes, hostFill, host));
         }
         return index(gpus.toArray(Gpu[]::new), hosts.toArray(Host[]::new), types, typeIndexesById, signatureTypes);
+    }
+
+    /**
+     * The previous input's host if everything its pGPUs were worked out from is unchanged: the same
+     * snapshot object, staleness, NVLink masks, health and cordon per pGPU, and each type at the same
+     * index of the catalog. A host with a resident type its pGPU no longer lists is never reused (its
+     * fill read a fleet-wide maximum that may have moved).
+     */
+    private static @Nullable Host reusable(PlacementInput previous, HostSnapshot host, boolean stale, long[] masks,
+            Map<String, GpuHealth> healthByGpu, Set<String> cordonedGpus, TypeInfo[] types) {
+        Integer index = previous.hostById.get(host.hostId());
+        if (index == null) {
+            return null;
+        }
+        Host was = previous.hosts[index];
+        if (was.source() != host || was.gpus().length != masks.length) {
+            return null;
+        }
+        for (int i = 0; i < masks.length; i++) {
+            Gpu gpu = previous.gpus[was.gpus()[i]];
+            if (gpu.hostStale() != stale || gpu.nvlinkMask() != masks[i]
+                    || gpu.health() != healthByGpu.getOrDefault(gpu.uuid(), GpuHealth.HEALTHY)
+                    || gpu.cordoned() != cordonedGpus.contains(gpu.uuid())) {
+                return null;
+            }
+            for (Slot slot : gpu.slots()) {
+                int t = slot.type().index();
+                if (t >= types.length || !types[t].equals(slot.type())) {
+                    return null;
+                }
+            }
+            for (String resident : gpu.residentByType().keySet()) {
+                boolean listed = false;
+                for (Slot slot : gpu.slots()) {
+                    listed |= slot.type().typeId().equals(resident);
+                }
+                if (!listed) {
+                    return null;
+                }
+            }
+        }
+        return was;
     }
 
     private static PlacementInput index(
@@ -174,16 +268,7 @@ public final class PlacementInputs {
         int[] baseCounts = new int[reasons];
         List<List<Integer>> baseExamples = lists(reasons);
         List<List<Integer>> signatureGpus = lists(signatureTypes.size());
-        List<List<Long>> packReady = new ArrayList<>();
-        List<List<Long>> spreadReady = new ArrayList<>();
-        int[][] stateCounts = new int[types.length][reasons];
-        List<List<List<Integer>>> stateExamples = new ArrayList<>();
-        for (int t = 0; t < types.length; t++) {
-            packReady.add(new ArrayList<>());
-            spreadReady.add(new ArrayList<>());
-            stateExamples.add(lists(reasons));
-        }
-        Map<String, Integer> gpuByUuid = new HashMap<>();
+        Map<String, Integer> gpuByUuid = new HashMap<>(gpus.length * 2);
         for (Gpu gpu : gpus) {
             if (gpuByUuid.put(gpu.uuid(), gpu.index()) != null) {
                 throw new IllegalArgumentException("pGPU " + gpu.uuid() + " is reported by two hosts");
@@ -195,27 +280,6 @@ public final class PlacementInputs {
                 continue;
             }
             signatureGpus.get(gpu.signature()).add(gpu.index());
-            Slot[] slots = gpu.slots();
-            for (int s = 0; s < slots.length; s++) {
-                Slot slot = slots[s];
-                int t = slot.type().index();
-                RejectionReason state = slot.stateReason();
-                if (state != null) {
-                    stateCounts[t][state.ordinal()]++;
-                    addExample(stateExamples.get(t).get(state.ordinal()), gpu.index());
-                } else {
-                    packReady.get(t).add(sortKey(slot.packKey(), gpu.index(), s));
-                    spreadReady.get(t).add(sortKey(slot.spreadKey(), gpu.index(), s));
-                }
-            }
-        }
-        TypeIndex[] typeIndexes = new TypeIndex[types.length];
-        for (int t = 0; t < types.length; t++) {
-            int[][] examples = new int[reasons][];
-            for (int r = 0; r < reasons; r++) {
-                examples[r] = ints(stateExamples.get(t).get(r));
-            }
-            typeIndexes[t] = new TypeIndex(sorted(packReady.get(t)), sorted(spreadReady.get(t)), stateCounts[t], examples);
         }
         Signature[] signatures = new Signature[signatureTypes.size()];
         for (int s = 0; s < signatures.length; s++) {
@@ -225,12 +289,26 @@ public final class PlacementInputs {
         for (int r = 0; r < reasons; r++) {
             baseExampleArrays[r] = ints(baseExamples.get(r));
         }
-        Map<String, Integer> hostById = new HashMap<>();
+        Map<String, Integer> hostById = new HashMap<>(hosts.length * 2);
         for (Host host : hosts) {
             hostById.put(host.hostId(), host.index());
         }
-        return new PlacementInput(gpus, hosts, types, Map.copyOf(typeIndexesById), signatures, typeIndexes, baseCounts,
-                baseExampleArrays, Map.copyOf(gpuByUuid), Map.copyOf(hostById));
+        PlacementInput input = new PlacementInput(gpus, hosts, types, Map.copyOf(typeIndexesById), signatures, baseCounts,
+                baseExampleArrays, java.util.Collections.unmodifiableMap(gpuByUuid),
+                java.util.Collections.unmodifiableMap(hostById));
+        // the commonest request, one vGPU of a named type, never waits for its view
+        for (int[] sameId : typeIndexesById.values()) {
+            if (sameId.length == 1) {
+                input.keep(PlacementView.ofOneType(input, sameId[0]));
+            } else {
+                java.util.BitSet matching = new java.util.BitSet();
+                for (int t : sameId) {
+                    matching.set(t);
+                }
+                input.view(new PlacementView.Key(matching, false, -1, false));
+            }
+        }
+        return input;
     }
 
     /**
@@ -241,12 +319,28 @@ public final class PlacementInputs {
     static double fill(PhysicalGpu gpu, Map<String, Integer> resident, Map<String, Integer> maxById) {
         double fill = 0;
         for (Map.Entry<String, Integer> entry : resident.entrySet()) {
-            int max = gpu.types().stream().filter(t -> t.typeId().equals(entry.getKey()))
-                    .mapToInt(VgpuTypeCapacity::maxInstances).findFirst()
-                    .orElse(maxById.getOrDefault(entry.getKey(), 1));
+            int max = -1;
+            for (VgpuTypeCapacity type : gpu.types()) {
+                if (type.typeId().equals(entry.getKey())) {
+                    max = type.maxInstances();
+                    break;
+                }
+            }
+            if (max < 0) {
+                max = maxById.getOrDefault(entry.getKey(), 1);
+            }
             fill += max <= 0 ? 1.0 : entry.getValue() / (double) max;
         }
         return Math.min(1.0, fill);
+    }
+
+    private static boolean listsId(VgpuTypeCapacity[] capacities, int n, String typeId) {
+        for (int i = 0; i < n; i++) {
+            if (capacities[i].typeId().equals(typeId)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Slot slot(TypeInfo type, VgpuTypeCapacity capacity, PhysicalGpu gpu, Map<String, Integer> resident,
@@ -304,15 +398,42 @@ public final class PlacementInputs {
         return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static long[] sorted(List<Long> values) {
-        long[] array = values.stream().mapToLong(Long::longValue).toArray();
-        Arrays.sort(array);
-        return array;
+    /** Distinct types (id with properties) in order of first sight; looked up by id, then by properties. */
+    private static final class Catalog {
+        final List<TypeInfo> all = new ArrayList<>();
+        private final Map<String, List<TypeInfo>> byId = new HashMap<>();
+
+        TypeInfo of(VgpuTypeCapacity type) {
+            List<TypeInfo> sameId = byId.computeIfAbsent(type.typeId(), id -> new ArrayList<>(1));
+            for (TypeInfo info : sameId) {
+                if (info.name().equals(type.name()) && info.vgpuClass() == type.vgpuClass()
+                        && info.framebufferMib() == type.framebufferMib() && info.maxInstances() == type.maxInstances()) {
+                    return info;
+                }
+            }
+            TypeInfo info = new TypeInfo(all.size(), type.typeId(), type.name(), type.vgpuClass(), type.framebufferMib(),
+                    type.maxInstances());
+            all.add(info);
+            sameId.add(info);
+            return info;
+        }
     }
 
-    private record TypeKey(String typeId, String name, VgpuClass vgpuClass, long framebufferMib, int maxInstances) {
-        TypeKey(VgpuTypeCapacity type) {
-            this(type.typeId(), type.name(), type.vgpuClass(), type.framebufferMib(), type.maxInstances());
+    /** A signature's sorted type indexes as a map key. */
+    private record SignatureKey(int[] types) {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof SignatureKey key && Arrays.equals(types, key.types);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(types);
+        }
+
+        @Override
+        public String toString() {
+            return Arrays.toString(types);
         }
     }
 }

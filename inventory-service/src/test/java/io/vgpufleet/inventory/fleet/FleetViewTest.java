@@ -48,6 +48,19 @@ class FleetViewTest {
     }
 
     @Test
+    void raisesItsVersionForEverySnapshotTakenInAndOnlyThen() {
+        FleetView fleet = new FleetView();
+        long empty = fleet.version();
+        fleet.apply(snapshot("h1", 2, T0.plusSeconds(1), "GPU-00000001-0000-4000-8000-000000000001"), T0);
+        long one = fleet.version();
+
+        fleet.apply(snapshot("h1", 1, T0, "GPU-00000001-0000-4000-8000-000000000001"), T0);
+
+        assertThat(one).isGreaterThan(empty);
+        assertThat(fleet.version()).as("an older snapshot changes nothing").isEqualTo(one);
+    }
+
+    @Test
     void listsHostsAndGpusInAStableOrder() {
         FleetView fleet = new FleetView();
         fleet.apply(snapshot("h2", 1, T0, "GPU-00000002-0000-4000-8000-000000000001"), T0);

@@ -1,5 +1,6 @@
 package io.vgpufleet.inventory.placement;
 
+import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.contracts.host.VgpuClass;
 import io.vgpufleet.inventory.placement.TestFleet.GpuSpec;
 import io.vgpufleet.inventory.placement.TestFleet.Model;
@@ -21,6 +22,7 @@ public final class PlacementBench {
     private PlacementBench() {}
 
     public static void main(String[] args) throws InterruptedException {
+        // args: [hosts] [anything: also print the mean latency per request shape]
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         Random random = new Random(42);
         TestFleet fleet = new TestFleet();
@@ -43,17 +45,54 @@ public final class PlacementBench {
                 fleet.stale.add(host.hostId);
             }
         }
-        long t0 = System.nanoTime();
-        PlacementInput input = fleet.input();
-        long buildMs = (System.nanoTime() - t0) / 1_000_000;
+        List<HostSnapshot> snapshots = fleet.snapshots();
+        long[] buildMs = new long[3];
+        PlacementInput built = null;
+        for (int i = 0; i < buildMs.length; i++) {
+            long t0 = System.nanoTime();
+            built = PlacementInputs.from(snapshots, fleet.health, fleet.cordoned, fleet.stale, fleet.nvlink);
+            buildMs[i] = (System.nanoTime() - t0) / 1_000_000;
+        }
+        PlacementInput input = built;
+        // a second later: a tenth of the hosts have reported again (new snapshot objects, same facts)
+        List<HostSnapshot> later = new ArrayList<>(snapshots);
+        Random reporting = new Random(11);
+        for (int i = 0; i < hosts / 10; i++) {
+            int h = reporting.nextInt(later.size());
+            HostSnapshot s = later.get(h);
+            later.set(h, new HostSnapshot(s.hostId(), s.sequence() + 1, s.observedAt().plusSeconds(1), s.agentVersion(),
+                    s.hostKind(), s.vgpuManager(), s.gpus(), s.vgpus()));
+        }
+        long[] reuseMs = new long[3];
+        for (int i = 0; i < reuseMs.length; i++) {
+            long t0 = System.nanoTime();
+            PlacementInputs.from(later, fleet.health, fleet.cordoned, fleet.stale, fleet.nvlink, built);
+            reuseMs[i] = (System.nanoTime() - t0) / 1_000_000;
+        }
         List<PlacementRequest> requests = requests(new Random(7), hosts);
         PlacementEngine engine = new PlacementEngine();
+        long t1 = System.nanoTime();
+        for (PlacementRequest request : requests) {
+            for (PlacementPolicy policy : PlacementPolicy.values()) {
+                engine.place(request, input, policy, 10);
+            }
+        }
+        long firstPassMs = (System.nanoTime() - t1) / 1_000_000;
+        int shapes = input.viewCount();
+        long t2 = System.nanoTime();
+        PlacementInput next = PlacementInputs.from(later, fleet.health, fleet.cordoned, fleet.stale, fleet.nvlink, input);
+        next.prepareShapesOf(input);
+        long rebuildMs = (System.nanoTime() - t2) / 1_000_000;
 
         System.out.printf("machine: %d cores, %s %s, Java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
                 System.getProperty("java.vm.name"));
-        System.out.printf("fleet: %d hosts, %d pGPUs, %d types; PlacementInputs.from: %d ms%n", input.hostCount(),
-                input.gpuCount(), input.typeIds().size(), buildMs);
+        System.out.printf("fleet: %d hosts, %d pGPUs, %d types; PlacementInputs.from: %d ms, then %d ms, %d ms%n",
+                input.hostCount(), input.gpuCount(), input.typeIds().size(), buildMs[0], buildMs[1], buildMs[2]);
+        System.out.printf("PlacementInputs.from reusing the previous input, a tenth of the hosts changed: %d ms, %d ms, %d ms%n",
+                reuseMs[0], reuseMs[1], reuseMs[2]);
+        System.out.printf("first pass over the %d requests x 2 policies (builds %d request shapes): %d ms; "
+                + "the rebuild after a tenth of the hosts reported, reusing the rest, with those shapes prepared: %d ms%n", requests.size(), shapes, firstPassMs, rebuildMs);
         if (args.length > 1) {
             byKind(engine, input, requests);
         }

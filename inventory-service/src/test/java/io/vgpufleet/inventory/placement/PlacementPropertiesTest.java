@@ -40,13 +40,14 @@ class PlacementPropertiesTest {
     @MethodSource("seeds")
     void everyCandidateSatisfiesEveryRuleAndNoCandidateIsRejected(long seed) {
         Random random = new Random(seed);
-        TestFleet fleet = randomFleet(random);
+        TestFleet fleet = randomFleet(random, seed % 10 == 0 ? 40 : 6);
         PlacementInput input = fleet.input();
         List<HostSnapshot> snapshots = fleet.snapshots();
         PlacementRequest request = randomRequest(random, snapshots);
         PlacementPolicy policy = random.nextBoolean() ? PlacementPolicy.PACK : PlacementPolicy.SPREAD;
 
-        PlacementResult result = new PlacementEngine(1000).place(request, input, policy, 1 + random.nextInt(10));
+        int limit = 1 + random.nextInt(10);
+        PlacementResult result = new PlacementEngine(1000).place(request, input, policy, limit);
 
         Set<String> candidateGpus = new HashSet<>();
         for (Candidate candidate : result.candidates()) {
@@ -75,7 +76,30 @@ class PlacementPropertiesTest {
         assertThat(result.candidates()).extracting(Candidate::score).isSortedAccordingTo((a, b) -> Double.compare(b, a));
         assertThat(result.rejectionExamples()).extracting(Rejection::gpuUuid).noneMatch(candidateGpus::contains);
         assertThat(result.eligibleGpus() + result.rejectedGpus()).isEqualTo(result.totalGpus()).isEqualTo(input.gpuCount());
-        assertThat(result.rejectionExamples()).hasSize(result.rejectedGpus());
+        // every rejection is listed, but where more than the input keeps examples of (precomputed reasons)
+        result.rejectionCounts().forEach((reason, count) -> {
+            long listed = result.rejectionExamples().stream().filter(r -> r.reason() == reason).count();
+            if (count <= PlacementInput.PRECOMPUTED_EXAMPLES) {
+                assertThat(listed).as("seed %d: examples of %s", seed, reason).isEqualTo(count.longValue());
+            } else {
+                assertThat(listed).as("seed %d: examples of %s", seed, reason)
+                        .isBetween((long) PlacementInput.PRECOMPUTED_EXAMPLES, (long) count);
+            }
+        });
+        if (request.count() == 1) {
+            Set<String> satisfying = new HashSet<>();
+            for (HostSnapshot host : snapshots) {
+                for (PhysicalGpu gpu : host.gpus()) {
+                    if (gpu.types().stream().anyMatch(t -> satisfiesEveryRule(fleet, host, gpu, t.typeId(), request))) {
+                        satisfying.add(gpu.uuid());
+                    }
+                }
+            }
+            assertThat(result.eligibleGpus()).as("seed %d: eligible pGPUs for %s", seed, request).isEqualTo(satisfying.size());
+            if (satisfying.size() <= limit) {
+                assertThat(candidateGpus).as("seed %d: every eligible pGPU is a candidate", seed).isEqualTo(satisfying);
+            }
+        }
         for (Rejection rejection : result.rejectionExamples()) {
             assertThat(new PlacementEngine().explain(request, input, rejection.gpuUuid()))
                     .hasValueSatisfying(v -> assertThat(v.eligible()).as("seed %d %s", seed, rejection).isFalse());
@@ -116,9 +140,9 @@ class PlacementPropertiesTest {
                 && (request.numaNode() == null || request.numaNode() == gpu.numaNode());
     }
 
-    private static TestFleet randomFleet(Random random) {
+    private static TestFleet randomFleet(Random random, int maxHosts) {
         TestFleet fleet = new TestFleet();
-        int hosts = 1 + random.nextInt(6);
+        int hosts = 1 + random.nextInt(maxHosts);
         for (int h = 0; h < hosts; h++) {
             TestFleet.HostSpec host = fleet.host("h" + h);
             Model model = MODELS.get(random.nextInt(MODELS.size()));

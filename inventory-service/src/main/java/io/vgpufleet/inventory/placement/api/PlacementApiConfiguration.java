@@ -1,0 +1,40 @@
+package io.vgpufleet.inventory.placement.api;
+
+import io.vgpufleet.inventory.fleet.FleetView;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Wires the placement API: {@code vgpu.inventory.stale-after} (default 60 s without a snapshot marks a
+ * host stale) and {@code vgpu.inventory.placement-rebuild-interval} (default 1 s: the least time between
+ * two rebuilds of the placement input, however often the fleet changes).
+ */
+@Configuration(proxyBeanMethods = false)
+class PlacementApiConfiguration {
+
+    /** The seam for health-service's verdicts and cordons: none until that feed is wired. */
+    @Bean
+    @ConditionalOnMissingBean
+    FleetConditions fleetConditions() {
+        return FleetConditions.NONE;
+    }
+
+    @Bean(destroyMethod = "close")
+    PlacementInputSource placementInputSource(FleetView fleet, FleetConditions conditions, Clock clock,
+            @Value("${vgpu.inventory.stale-after:60s}") Duration staleAfter,
+            @Value("${vgpu.inventory.placement-rebuild-interval:1s}") Duration rebuildInterval) {
+        // not a bean: an Executor bean would displace Spring Boot's own task executor
+        ExecutorService rebuilds = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "placement-input-rebuild");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return new PlacementInputSource(fleet, conditions, clock, staleAfter, rebuildInterval, rebuilds);
+    }
+}

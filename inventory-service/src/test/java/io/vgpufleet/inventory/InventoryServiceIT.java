@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vgpufleet.contracts.health.GpuCordonChanged;
+import io.vgpufleet.contracts.health.GpuHealth;
+import io.vgpufleet.contracts.health.GpuHealthChanged;
 import io.vgpufleet.contracts.host.EccMode;
 import io.vgpufleet.contracts.host.HostKind;
 import io.vgpufleet.contracts.host.HostSnapshot;
@@ -119,6 +122,27 @@ class InventoryServiceIT {
         JsonNode capacity = JSON.readTree(get("/api/v1/capacity?type=nvidia-232").body());
         assertThat(capacity.path("types").get(0).path("typeId").asString()).isEqualTo("nvidia-232");
         assertThat(capacity.path("types").get(0).path("headroom").asLong()).isGreaterThanOrEqualTo(3 + 4);
+    }
+
+    @Test
+    void placesNothingOnAPgpuTheHealthServiceFailedOrCordoned() throws Exception {
+        String failed = "GPU-0000000d-0000-4000-8000-000000000001";
+        String cordoned = "GPU-0000000d-0000-4000-8000-000000000002";
+        String healthy = "GPU-0000000d-0000-4000-8000-000000000003";
+        publisher.publish(t4Host("inv-cond-a", failed, 0)).get();
+        publisher.publish(t4Host("inv-cond-b", cordoned, 0)).get();
+        publisher.publish(t4Host("inv-cond-c", healthy, 0)).get();
+        publisher.publish(new GpuHealthChanged(failed, "inv-cond-a", GpuHealth.HEALTHY, GpuHealth.FAILED, "double-bit-ecc",
+                Map.of("uncorrectedVolatile", "1"), Instant.now())).get();
+        publisher.publish(new GpuCordonChanged(cordoned, "inv-cond-b", true, "bad fan", "operator", Instant.now())).get();
+        String request = """
+                {"typeId": "nvidia-232", "hostAffinity": ["inv-cond-a", "inv-cond-b", "inv-cond-c"], "limit": 5}""";
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode body = JSON.readTree(post("/api/v1/placements", request).body());
+            assertThat(body.path("candidates").findValuesAsString("gpuUuid")).containsExactly(healthy);
+            assertThat(body.path("rejections").findValuesAsString("reason")).contains("UNHEALTHY", "CORDONED");
+        });
     }
 
     @Test

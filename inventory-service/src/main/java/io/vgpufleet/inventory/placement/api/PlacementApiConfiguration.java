@@ -1,12 +1,12 @@
 package io.vgpufleet.inventory.placement.api;
 
+import io.vgpufleet.inventory.placement.FleetConditions;
 import io.vgpufleet.inventory.fleet.FleetView;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,13 +17,6 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 class PlacementApiConfiguration {
-
-    /** The seam for health-service's verdicts and cordons: none until that feed is wired. */
-    @Bean
-    @ConditionalOnMissingBean
-    FleetConditions fleetConditions() {
-        return FleetConditions.NONE;
-    }
 
     @Bean(destroyMethod = "close")
     PlacementInputSource placementInputSource(FleetView fleet, FleetConditions conditions, Clock clock,

@@ -1,5 +1,6 @@
 package io.vgpufleet.inventory.placement.api;
 
+import io.vgpufleet.inventory.placement.FleetConditions;
 import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.inventory.fleet.FleetView;
 import io.vgpufleet.inventory.placement.FragmentationReport;

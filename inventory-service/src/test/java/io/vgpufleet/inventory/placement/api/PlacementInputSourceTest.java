@@ -1,5 +1,6 @@
 package io.vgpufleet.inventory.placement.api;
 
+import io.vgpufleet.inventory.placement.FleetConditions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vgpufleet.contracts.health.GpuHealth;

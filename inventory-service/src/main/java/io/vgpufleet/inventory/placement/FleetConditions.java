@@ -1,16 +1,15 @@
-package io.vgpufleet.inventory.placement.api;
+package io.vgpufleet.inventory.placement;
 
 import io.vgpufleet.contracts.health.GpuHealth;
-import io.vgpufleet.inventory.placement.NvlinkLink;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What placement needs besides host snapshots: GPU health verdicts and cordons (health-service will
- * publish them) and the NVLink topology (snapshots do not carry it yet). Until those feeds exist,
- * {@link #NONE} says every pGPU is healthy, none is cordoned and none is linked. A feed implements this
- * and raises {@link #version()} whenever what it answers changes, so the placement input is rebuilt.
+ * What placement needs besides host snapshots: GPU health verdicts and cordons (the health-service's,
+ * fed by {@code inventory.conditions}) and the NVLink topology (no record carries it yet). {@link #NONE}
+ * says every pGPU is healthy, none is cordoned and none is linked. A feed implements this and raises
+ * {@link #version()} whenever what it answers changes, so the placement input is rebuilt.
  */
 public interface FleetConditions {
 

@@ -32,6 +32,7 @@ import io.vgpufleet.contracts.command.RemoveVgpu;
 import io.vgpufleet.contracts.command.SetVgpuParams;
 import io.vgpufleet.contracts.health.EccCounters;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
+import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
 import io.vgpufleet.contracts.health.GpuHealth;
 import io.vgpufleet.contracts.health.GpuHealthChanged;
@@ -418,6 +419,18 @@ class RecordValidationTest {
             assertThatIllegalArgumentException()
                     .isThrownBy(() -> new GpuCordonChanged(H100_GPU, VFIO_HOST, true, "xid 79", " ", T0))
                     .withMessage("actor must not be blank");
+        }
+
+        @Test
+        void drainRequestsNeedAnIdentifierAndAVerdict() {
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new DrainRequested("-drain", H100_GPU, VFIO_HOST, GpuHealth.FAILED,
+                            "double-bit-ecc", "verdict FAILED", T0))
+                    .withMessageStartingWith("drainId");
+            assertThatIllegalArgumentException()
+                    .isThrownBy(() -> new DrainRequested("drain-1", H100_GPU, VFIO_HOST, null, "double-bit-ecc",
+                            "verdict FAILED", T0))
+                    .withMessageStartingWith("health");
         }
     }
 

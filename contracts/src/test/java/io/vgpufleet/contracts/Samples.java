@@ -9,6 +9,7 @@ import io.vgpufleet.contracts.command.MigrateVm;
 import io.vgpufleet.contracts.command.PrepareMigrationTarget;
 import io.vgpufleet.contracts.command.RemoveVgpu;
 import io.vgpufleet.contracts.command.SetVgpuParams;
+import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.EccCounters;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
@@ -273,6 +274,11 @@ public final class Samples {
                 "policy:row-remap-pending", T0);
     }
 
+    public static DrainRequested drainRequested() {
+        return new DrainRequested("drain-" + H100_GPU + "-" + T0.toEpochMilli(), H100_GPU, VFIO_HOST,
+                GpuHealth.FAILED, "double-bit-ecc", "verdict FAILED by rule double-bit-ecc", T0);
+    }
+
     public static VgpuStateChanged vgpuCreating() {
         return new VgpuStateChanged(REQUEST_ID, TRAINING_VM, VgpuState.PLACED, VgpuState.CREATING,
                 "placed on " + P4_GPU, MDEV_HOST, P4_GPU, P4_VGPU, T0);
@@ -317,6 +323,7 @@ public final class Samples {
         samples.put(EventTypes.COMMAND_FAILED, List.of(commandFailed()));
         samples.put(EventTypes.GPU_HEALTH_CHANGED, List.of(gpuHealthChanged()));
         samples.put(EventTypes.GPU_CORDON_CHANGED, List.of(gpuCordonChanged()));
+        samples.put(EventTypes.DRAIN_REQUESTED, List.of(drainRequested()));
         samples.put(EventTypes.VGPU_STATE_CHANGED, List.of(vgpuCreating(), vgpuRequested()));
         samples.put(EventTypes.MIGRATION_PROGRESSED, List.of(migrationPreparingTarget(), migrationValidating()));
         return samples;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.EccCounters;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
@@ -93,7 +94,7 @@ class HealthServiceIT {
     }
 
     @Test
-    void aDoubleBitErrorFailsAndCordonsThePgpu(KafkaBroker broker) throws Exception {
+    void aDoubleBitErrorFailsCordonsAndRequestsADrainOfThePgpu(KafkaBroker broker) throws Exception {
         publisher.publish(new EccErrorsObserved(HOST, FAILING_GPU, Instant.now(), SignalSource.EVENT,
                 new EccCounters(0, 1, 0, 1), new EccCounters(0, 1, 0, 1))).get();
 
@@ -102,6 +103,11 @@ class HealthServiceIT {
         assertThat(failed.evidence()).containsEntry("uncorrectedVolatile", "1");
         GpuCordonChanged cordon = awaitCordon(broker, FAILING_GPU, GpuCordonChanged::cordoned);
         assertThat(cordon.actor()).isEqualTo("policy:double-bit-ecc");
+        DrainRequested drain = awaitDrain(broker, FAILING_GPU);
+        assertThat(drain.health()).isEqualTo(GpuHealth.FAILED);
+        assertThat(drain.rule()).isEqualTo("double-bit-ecc");
+        assertThat(drain.hostId()).isEqualTo(HOST);
+        assertThat(drain.drainId()).isEqualTo("drain-" + FAILING_GPU + "-" + failed.changedAt().toEpochMilli());
 
         await().atMost(DEADLINE).untilAsserted(() -> {
             HttpResponse<String> health = get("/api/v1/gpus/" + FAILING_GPU + "/health");
@@ -187,6 +193,11 @@ class HealthServiceIT {
         return decode(new TopicProbe(broker.bootstrapServers()).await(TopicCatalogue.GPU_CORDONS.name(), DEADLINE,
                 record -> gpu.equals(TopicProbe.key(record)) && match.test(decode(record, GpuCordonChanged.class))),
                 GpuCordonChanged.class);
+    }
+
+    private DrainRequested awaitDrain(KafkaBroker broker, String gpu) {
+        return decode(new TopicProbe(broker.bootstrapServers()).await(TopicCatalogue.DRAIN_REQUESTS.name(), DEADLINE,
+                record -> gpu.equals(TopicProbe.key(record))), DrainRequested.class);
     }
 
     private <T> T decode(ConsumerRecord<byte[], byte[]> record, Class<T> type) {

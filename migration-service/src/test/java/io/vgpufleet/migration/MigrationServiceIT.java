@@ -2,6 +2,7 @@ package io.vgpufleet.migration;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vgpufleet.contracts.command.CommandRejected;
+import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.GpuHealth;
 import io.vgpufleet.contracts.health.GpuHealthChanged;
 import io.vgpufleet.contracts.messaging.EventPublisher;
@@ -41,6 +42,16 @@ class MigrationServiceIT {
                 GpuHealth.HEALTHY, GpuHealth.FAILED, "double-bit-ecc", Map.of("uncorrectedVolatile", "1"), Instant.now());
         ServiceChecks.assertDeadLettersBrokenRecordsAndCarriesOn(
                 broker.bootstrapServers(), TopicCatalogue.GPU_HEALTH, failed, publisher, meters);
+    }
+
+    @Test
+    void deadLettersABrokenDrainRequestAndReadsTheNextOne(KafkaBroker broker) throws Exception {
+        Instant now = Instant.now();
+        String gpu = "GPU-9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6e";
+        DrainRequested drain = new DrainRequested("drain-" + gpu + "-" + now.toEpochMilli(), gpu,
+                "migration-it-host", GpuHealth.FAILED, "double-bit-ecc", "verdict FAILED by rule double-bit-ecc", now);
+        ServiceChecks.assertDeadLettersBrokenRecordsAndCarriesOn(
+                broker.bootstrapServers(), TopicCatalogue.DRAIN_REQUESTS, drain, publisher, meters);
     }
 
     @Test

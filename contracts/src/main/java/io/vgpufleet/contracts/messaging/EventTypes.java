@@ -11,6 +11,7 @@ import io.vgpufleet.contracts.command.MigrateVm;
 import io.vgpufleet.contracts.command.PrepareMigrationTarget;
 import io.vgpufleet.contracts.command.RemoveVgpu;
 import io.vgpufleet.contracts.command.SetVgpuParams;
+import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
 import io.vgpufleet.contracts.health.GpuHealthChanged;
@@ -70,6 +71,11 @@ public final class EventTypes {
             GpuCordonChanged.class,
             TopicCatalogue.GPU_CORDONS,
             GpuCordonChanged::gpuUuid);
+    public static final EventType<DrainRequested> DRAIN_REQUESTED = new EventType<>(
+            "vgpu.health.drain-requested.v1",
+            DrainRequested.class,
+            TopicCatalogue.DRAIN_REQUESTS,
+            DrainRequested::gpuUuid);
 
     public static final EventType<VgpuStateChanged> VGPU_STATE_CHANGED = new EventType<>(
             "vgpu.lifecycle.vgpu-state-changed.v1",
@@ -101,6 +107,7 @@ public final class EventTypes {
             COMMAND_FAILED,
             GPU_HEALTH_CHANGED,
             GPU_CORDON_CHANGED,
+            DRAIN_REQUESTED,
             VGPU_STATE_CHANGED,
             MIGRATION_PROGRESSED);
 

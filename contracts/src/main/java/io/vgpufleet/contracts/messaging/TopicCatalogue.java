@@ -30,6 +30,8 @@ public final class TopicCatalogue {
             new Topic("vgpu.health.gpu-health.v1", "pGPU UUID", PARTITIONS, CleanupPolicy.COMPACT, null);
     public static final Topic GPU_CORDONS =
             new Topic("vgpu.health.gpu-cordons.v1", "pGPU UUID", PARTITIONS, CleanupPolicy.COMPACT, null);
+    public static final Topic DRAIN_REQUESTS = new Topic(
+            "vgpu.health.drain-requests.v1", "pGPU UUID", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(7));
     public static final Topic VGPU_STATES = new Topic(
             "vgpu.lifecycle.vgpu-states.v1", "request id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
     public static final Topic MIGRATION_PROGRESS = new Topic(
@@ -44,6 +46,7 @@ public final class TopicCatalogue {
             COMMAND_REPLIES,
             GPU_HEALTH,
             GPU_CORDONS,
+            DRAIN_REQUESTS,
             VGPU_STATES,
             MIGRATION_PROGRESS);
 

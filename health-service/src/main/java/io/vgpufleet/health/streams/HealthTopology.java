@@ -2,7 +2,10 @@ package io.vgpufleet.health.streams;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
+import io.vgpufleet.contracts.health.GpuHealth;
+import io.vgpufleet.contracts.health.GpuHealthChanged;
 import io.vgpufleet.contracts.health.HealthSignal;
 import io.vgpufleet.contracts.messaging.DeadLetters;
 import io.vgpufleet.contracts.messaging.Envelope;
@@ -47,6 +50,7 @@ import org.slf4j.LoggerFactory;
  * vgpu.agent.health-signals.v1 --+
  *                                +--> policy (store gpu-health-state) --> vgpu.health.gpu-health.v1
  * vgpu.health.gpu-cordons.v1 ----+        |  punctuate every tick     --> vgpu.health.gpu-cordons.v1
+ *                                         |                           --> vgpu.health.drain-requests.v1
  *                                         +--------------------------------> &lt;topic&gt;.dlq (unreadable records)
  * </pre>
  *
@@ -56,6 +60,10 @@ import org.slf4j.LoggerFactory;
  * read is copied to its topic's dead-letter topic, same partition, with the reason (the contracts'
  * {@link DeadLetters} headers), and processing goes on. Time is the stream thread's wall clock, so the
  * punctuation and the signals see the same clock (and {@code TopologyTestDriver} can advance it).
+ *
+ * <p>A pGPU that enters DRAINING or FAILED from HEALTHY or DEGRADED is also the subject of a
+ * {@link DrainRequested} to migration-service, whose id is derived from the pGPU and the time of the
+ * transition (a replay of the same transition repeats the id). DRAINING to FAILED asks for no second drain.
  */
 public final class HealthTopology {
 
@@ -65,6 +73,7 @@ public final class HealthTopology {
     static final String POLICY = "policy";
     static final String HEALTH_OUT = "gpu-health-out";
     static final String CORDONS_OUT = "gpu-cordons-out";
+    static final String DRAINS_OUT = "drain-requests-out";
     static final String DEAD_LETTERS = "dead-letters";
 
     private static final Logger log = LoggerFactory.getLogger(HealthTopology.class);
@@ -94,9 +103,28 @@ public final class HealthTopology {
         Serializer<Outbound> bytes = (topic, outbound) -> outbound.value();
         topology.addSink(HEALTH_OUT, TopicCatalogue.GPU_HEALTH.name(), new ByteArraySerializer(), bytes, POLICY);
         topology.addSink(CORDONS_OUT, TopicCatalogue.GPU_CORDONS.name(), new ByteArraySerializer(), bytes, POLICY);
+        topology.addSink(DRAINS_OUT, TopicCatalogue.DRAIN_REQUESTS.name(), new ByteArraySerializer(), bytes, POLICY);
         topology.addSink(DEAD_LETTERS, (key, value, context) -> value.topic(), new ByteArraySerializer(), bytes,
                 new SamePartition(), POLICY);
         return topology;
+    }
+
+    /**
+     * The drain request for a verdict change that enters DRAINING or FAILED from a better verdict, if it does.
+     * The id is {@code drain-<pGPU UUID>-<epoch millis of the change>}: the same transition, replayed, asks
+     * for the same drain.
+     */
+    static Optional<DrainRequested> drainRequestFor(GpuHealthChanged change) {
+        if (!drains(change.current()) || drains(change.previous())) {
+            return Optional.empty();
+        }
+        String drainId = "drain-" + change.gpuUuid() + "-" + change.changedAt().toEpochMilli();
+        return Optional.of(new DrainRequested(drainId, change.gpuUuid(), change.hostId(), change.current(),
+                change.rule(), "verdict " + change.current() + " by rule " + change.rule(), change.changedAt()));
+    }
+
+    private static boolean drains(GpuHealth health) {
+        return health == GpuHealth.DRAINING || health == GpuHealth.FAILED;
     }
 
     /** A value on its way out; {@code partition} is the dead letter's original partition, or -1 (by key). */
@@ -174,6 +202,8 @@ public final class HealthTopology {
             }
             decision.healthChange().ifPresent(change -> forward(HEALTH_OUT, change, timestamp));
             decision.cordonChange().ifPresent(change -> forward(CORDONS_OUT, change, timestamp));
+            decision.healthChange().flatMap(HealthTopology::drainRequestFor)
+                    .ifPresent(drain -> forward(DRAINS_OUT, drain, timestamp));
             if (decision.changed() || before == null) {
                 listener.stateChanged(decision.state());
             }

@@ -5,6 +5,7 @@ import static io.vgpufleet.health.policy.Signals.HOST;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
 import io.vgpufleet.contracts.health.GpuHealth;
 import io.vgpufleet.contracts.health.GpuHealthChanged;
@@ -71,6 +72,7 @@ class HealthTopologyTest {
     private TestInputTopic<byte[], byte[]> cordonsIn;
     private TestOutputTopic<byte[], byte[]> health;
     private TestOutputTopic<byte[], byte[]> cordons;
+    private TestOutputTopic<byte[], byte[]> drains;
     private TestOutputTopic<byte[], byte[]> signalLetters;
 
     @BeforeEach
@@ -108,6 +110,8 @@ class HealthTopologyTest {
                 new ByteArrayDeserializer());
         cordons = driver.createOutputTopic(TopicCatalogue.GPU_CORDONS.name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
+        drains = driver.createOutputTopic(TopicCatalogue.DRAIN_REQUESTS.name(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
         signalLetters = driver.createOutputTopic(TopicCatalogue.deadLetterOf(TopicCatalogue.HEALTH_SIGNALS).name(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -141,6 +145,10 @@ class HealthTopologyTest {
 
     private List<GpuCordonChanged> cordonChanges() {
         return read(cordons, TopicCatalogue.GPU_CORDONS.name(), GpuCordonChanged.class);
+    }
+
+    private List<DrainRequested> drainRequests() {
+        return read(drains, TopicCatalogue.DRAIN_REQUESTS.name(), DrainRequested.class);
     }
 
     private <T> List<T> read(TestOutputTopic<byte[], byte[]> topic, String name, Class<T> type) {
@@ -205,10 +213,53 @@ class HealthTopologyTest {
                 assertThat(cordon.cordoned()).isTrue();
                 assertThat(cordon.actor()).isEqualTo("policy:" + rule);
             });
+            assertThat(drainRequests()).singleElement().satisfies(drain -> {
+                assertThat(drain.health()).isEqualTo(verdict);
+                assertThat(drain.rule()).isEqualTo(rule);
+            });
         } else {
             assertThat(cordoned).isEmpty();
+            assertThat(drainRequests()).isEmpty();
         }
         assertThat(stored().health()).isEqualTo(verdict);
+    }
+
+    @Test
+    void aDoubleBitErrorFailsCordonsAndRequestsADrainOnce() {
+        send(Signals.ecc(now(), 0, 1, 0));
+
+        assertThat(healthChanges()).extracting(GpuHealthChanged::current).containsExactly(GpuHealth.FAILED);
+        assertThat(cordonChanges()).extracting(GpuCordonChanged::cordoned).containsExactly(true);
+        List<DrainRequested> requested = drainRequests();
+        assertThat(requested).hasSize(1);
+        DrainRequested drain = requested.get(0);
+        assertThat(drain.gpuUuid()).isEqualTo(GPU);
+        assertThat(drain.hostId()).isEqualTo(HOST);
+        assertThat(drain.health()).isEqualTo(GpuHealth.FAILED);
+        assertThat(drain.rule()).isEqualTo(Rules.DOUBLE_BIT_ECC);
+        assertThat(drain.requestedAt()).isEqualTo(now());
+        assertThat(drain.drainId()).isEqualTo("drain-" + GPU + "-" + now().toEpochMilli());
+
+        advance(Duration.ofSeconds(5));
+        send(Signals.xid(now(), 48));
+        send(Signals.ecc(now(), 0, 2, 0));
+        assertThat(stored().health()).isEqualTo(GpuHealth.FAILED);
+        assertThat(drainRequests()).as("already FAILED: no second drain").isEmpty();
+        assertThat(cordonChanges()).isEmpty();
+    }
+
+    @Test
+    void theDrainIdIsTheSameWhenTheSameTransitionIsReplayed() {
+        GpuHealthChanged change = new GpuHealthChanged(GPU, HOST, GpuHealth.DEGRADED, GpuHealth.DRAINING,
+                Rules.PAGE_RETIREMENT_PENDING, java.util.Map.of(), T0);
+
+        assertThat(HealthTopology.drainRequestFor(change)).isEqualTo(HealthTopology.drainRequestFor(change));
+        assertThat(HealthTopology.drainRequestFor(change)).hasValueSatisfying(drain ->
+                assertThat(drain.health()).isEqualTo(GpuHealth.DRAINING));
+        assertThat(HealthTopology.drainRequestFor(new GpuHealthChanged(GPU, HOST, GpuHealth.DRAINING,
+                GpuHealth.FAILED, Rules.DOUBLE_BIT_ECC, java.util.Map.of(), T0))).as("draining already").isEmpty();
+        assertThat(HealthTopology.drainRequestFor(new GpuHealthChanged(GPU, HOST, GpuHealth.HEALTHY,
+                GpuHealth.DEGRADED, Rules.RETIRED_PAGES, java.util.Map.of(), T0))).isEmpty();
     }
 
     @Test
@@ -222,6 +273,11 @@ class HealthTopologyTest {
         assertThat(header(record, CloudEventAttributes.ID)).isNotBlank();
         TestRecord<byte[], byte[]> cordon = cordons.readRecord();
         assertThat(header(cordon, CloudEventAttributes.TYPE)).isEqualTo(EventTypes.GPU_CORDON_CHANGED.ceType());
+        TestRecord<byte[], byte[]> drain = drains.readRecord();
+        assertThat(header(drain, CloudEventAttributes.TYPE)).isEqualTo(EventTypes.DRAIN_REQUESTED.ceType());
+        assertThat(header(drain, CloudEventAttributes.SPEC_VERSION)).isEqualTo("1.0");
+        assertThat(header(drain, CloudEventAttributes.ID)).isNotBlank();
+        assertThat(new String(drain.key(), UTF_8)).isEqualTo(GPU);
     }
 
     @Test

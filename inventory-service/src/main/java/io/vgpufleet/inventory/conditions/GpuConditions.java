@@ -5,11 +5,13 @@ import io.vgpufleet.contracts.health.GpuHealth;
 import io.vgpufleet.contracts.health.GpuHealthChanged;
 import io.vgpufleet.inventory.placement.NvlinkLink;
 import io.vgpufleet.inventory.placement.FleetConditions;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The health-service's verdicts and cordons as placement sees them, fed from the compacted
@@ -25,26 +27,19 @@ public final class GpuConditions implements FleetConditions {
 
     /** Takes a verdict in; answers whether placement must see it. */
     public boolean apply(GpuHealthChanged change) {
-        boolean[] applied = {false};
-        health.compute(change.gpuUuid(), (gpu, held) -> {
-            if (held != null && change.changedAt().isBefore(held.changedAt())) {
-                return held;
-            }
-            applied[0] = true;
-            return change;
-        });
-        if (applied[0]) {
-            version.incrementAndGet();
-        }
-        return applied[0];
+        return keepNewest(health, change.gpuUuid(), change, GpuHealthChanged::changedAt);
     }
 
     /** Takes a cordon or uncordon in; answers whether placement must see it. */
     public boolean apply(GpuCordonChanged change) {
+        return keepNewest(cordons, change.gpuUuid(), change, GpuCordonChanged::changedAt);
+    }
+
+    private <T> boolean keepNewest(Map<String, T> held, String gpuUuid, T change, Function<T, Instant> at) {
         boolean[] applied = {false};
-        cordons.compute(change.gpuUuid(), (gpu, held) -> {
-            if (held != null && change.changedAt().isBefore(held.changedAt())) {
-                return held;
+        held.compute(gpuUuid, (gpu, current) -> {
+            if (current != null && at.apply(change).isBefore(at.apply(current))) {
+                return current;
             }
             applied[0] = true;
             return change;

@@ -63,12 +63,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class JnaNvml implements NvmlPort, AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(JnaNvml.class);
+
     private final NvmlLibrary lib;
     private final Clock clock;
     private final ReadWriteLock session = new ReentrantReadWriteLock();
     private final Map<String, Pointer> handles = new ConcurrentHashMap<>();
     private final Map<Pointer, String> bdfByHandle = new ConcurrentHashMap<>();
-    private final List<String> enumerated;
+    private volatile List<String> enumerated;
+    private int reinitialisations;
+    private boolean sessionLost;
+    private String lastReinitialisation = "none";
     private boolean closed;
 
     // Events thread state (one thread only).
@@ -317,10 +322,14 @@ public final class JnaNvml implements NvmlPort, AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         Optional<NvmlEvent> event = Optional.empty();
         boolean backOff;
+        boolean reinitialise = false;
         session.readLock().lock();
         try {
             if (closed) {
                 backOff = true;
+            } else if (sessionLost) {
+                backOff = true;
+                reinitialise = true;
             } else {
                 ensureEventSet();
                 Pointer set = eventSet;
@@ -337,16 +346,20 @@ public final class JnaNvml implements NvmlPort, AutoCloseable {
                                     : NvmlTranslation.event(bdf, data.eventType, data.eventData, clock.instant());
                         }
                         case GPU_LOST -> event = lostGpu(data.device);
-                        case NOTHING -> { }
-                        case BACK_OFF -> { }
+                        case NOTHING, BACK_OFF, REINITIALISE -> { }
                     }
-                    backOff = NvmlTranslation.waitOutcome(code) == NvmlTranslation.WaitOutcome.BACK_OFF
+                    reinitialise = NvmlTranslation.waitOutcome(code) == NvmlTranslation.WaitOutcome.REINITIALISE;
+                    backOff = reinitialise
+                            || NvmlTranslation.waitOutcome(code) == NvmlTranslation.WaitOutcome.BACK_OFF
                             || NvmlTranslation.waitOutcome(code) == NvmlTranslation.WaitOutcome.GPU_LOST
                                     && event.isEmpty();
                 }
             }
         } finally {
             session.readLock().unlock();
+        }
+        if (reinitialise) {
+            reinitialise();
         }
         if (backOff) {
             long left = deadline - System.nanoTime();
@@ -797,6 +810,51 @@ public final class JnaNvml implements NvmlPort, AutoCloseable {
         } finally {
             session.readLock().unlock();
         }
+    }
+
+    /**
+     * After a driver reload (or a library and kernel module out of step) the session's handles and event
+     * set are dead: shut NVML down, initialise it again, enumerate the GPUs anew and let the next wait build
+     * a new event set. A failed initialisation is tried again at the next wait. Events thread only.
+     */
+    private void reinitialise() {
+        session.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            Pointer set = eventSet;
+            if (set != null) {
+                call(() -> lib.nvmlEventSetFree(set));
+            }
+            eventSet = null;
+            eventSetTried = false;
+            eventRegistrations.clear();
+            reportedLost.clear();
+            handles.clear();
+            bdfByHandle.clear();
+            call(lib::nvmlShutdown);
+            int code = call(lib::nvmlInit_v2);
+            reinitialisations++;
+            sessionLost = code != NvmlReturn.SUCCESS.code();
+            if (!sessionLost) {
+                enumerated = enumerate();
+                lastReinitialisation = "re-initialised, " + enumerated.size() + " GPU(s)";
+                log.warn("NVML session lost (driver reloaded?): re-initialised, {} GPU(s)", enumerated.size());
+            } else {
+                enumerated = List.of();
+                lastReinitialisation = "nvmlInit_v2 answered " + NvmlReturn.nameOf(code);
+                log.warn("NVML session lost and nvmlInit_v2 answered {}; trying again at the next wait",
+                        NvmlReturn.nameOf(code));
+            }
+        } finally {
+            session.writeLock().unlock();
+        }
+    }
+
+    /** How often the events thread had to initialise NVML again, and how the last time went. */
+    public String reinitialisationStatus() {
+        return reinitialisations + " (" + lastReinitialisation + ")";
     }
 
     /** Frees the event set and calls {@code nvmlShutdown}; later calls answer UNINITIALIZED. Idempotent. */

@@ -133,6 +133,11 @@ public final class NvmlTranslation {
         NOTHING,
         /** A GPU fell off the bus: report it lost. */
         GPU_LOST,
+        /**
+         * The NVML session is gone (driver unloaded or reloaded, library and kernel module out of step):
+         * shut down, initialise again and build a new event set.
+         */
+        REINITIALISE,
         /** Any other failure: report nothing and wait out the rest of the timeout (never spin). */
         BACK_OFF
     }
@@ -146,6 +151,10 @@ public final class NvmlTranslation {
         }
         if (code == NvmlReturn.GPU_IS_LOST.code()) {
             return WaitOutcome.GPU_LOST;
+        }
+        if (code == NvmlReturn.UNINITIALIZED.code() || code == NvmlReturn.DRIVER_NOT_LOADED.code()
+                || code == NvmlReturn.LIB_RM_VERSION_MISMATCH.code()) {
+            return WaitOutcome.REINITIALISE;
         }
         return WaitOutcome.BACK_OFF;
     }

@@ -189,6 +189,36 @@ class JnaNvmlTest {
     }
 
     @Test
+    void theEventsThreadSurvivesADriverReloadByInitialisingAgain() throws Exception {
+        Deque<Integer> inits = new ArrayDeque<>(java.util.List.of(0, NvmlReturn.DRIVER_NOT_LOADED.code(), 0));
+        int[] eventSetsCreated = {0};
+        answers.put("nvmlInit_v2", a -> inits.isEmpty() ? 0 : inits.pop());
+        answers.put("nvmlEventSetCreate", a -> {
+            eventSetsCreated[0]++;
+            ((PointerByReference) a[0]).setValue(new Pointer(0x2000));
+            return 0;
+        });
+        waits.add(NvmlReturn.UNINITIALIZED.code());
+        waits.add(0);
+        try (JnaNvml nvml = open()) {
+            Duration timeout = Duration.ofMillis(20);
+
+            assertThat(nvml.awaitEvent(timeout)).isEmpty();
+            assertThat(nvml.reinitialisationStatus()).isEqualTo("1 (nvmlInit_v2 answered NVML_ERROR_DRIVER_NOT_LOADED)");
+            assertThat(nvml.devices()).isEmpty();
+
+            assertThat(nvml.awaitEvent(timeout)).isEmpty();
+            assertThat(nvml.reinitialisationStatus()).isEqualTo("2 (re-initialised, 1 GPU(s))");
+            assertThat(nvml.devices()).containsExactly(BDF);
+
+            assertThat(nvml.awaitEvent(timeout)).contains(new NvmlEvent(BDF, NvmlEvent.Kind.XID, 79, NOW));
+            assertThat(eventSetsCreated[0]).isEqualTo(2);
+            assertThat(shutdowns).isEqualTo(2);
+        }
+        assertThat(shutdowns).isEqualTo(3);
+    }
+
+    @Test
     void withoutAnEventSetTheEventsThreadWaitsOutItsTimeout() throws Exception {
         answers.put("nvmlEventSetCreate", a -> NvmlReturn.NOT_SUPPORTED.code());
         try (JnaNvml nvml = open()) {

@@ -110,7 +110,11 @@ class NvmlTranslationTest {
         assertThat(NvmlTranslation.waitOutcome(10)).isEqualTo(WaitOutcome.NOTHING);
         assertThat(NvmlTranslation.waitOutcome(15)).isEqualTo(WaitOutcome.GPU_LOST);
         assertThat(NvmlTranslation.waitOutcome(999)).isEqualTo(WaitOutcome.BACK_OFF);
-        assertThat(NvmlTranslation.waitOutcome(1)).isEqualTo(WaitOutcome.BACK_OFF);
+        assertThat(NvmlTranslation.waitOutcome(2)).isEqualTo(WaitOutcome.BACK_OFF);
+        // the session is gone: uninitialised, driver not loaded, library and kernel module out of step
+        assertThat(NvmlTranslation.waitOutcome(1)).isEqualTo(WaitOutcome.REINITIALISE);
+        assertThat(NvmlTranslation.waitOutcome(9)).isEqualTo(WaitOutcome.REINITIALISE);
+        assertThat(NvmlTranslation.waitOutcome(18)).isEqualTo(WaitOutcome.REINITIALISE);
     }
 
     @Test

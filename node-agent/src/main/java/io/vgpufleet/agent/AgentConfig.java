@@ -21,11 +21,13 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * java -jar node-agent.jar --host-id=sim-01 --bootstrap-servers=127.0.0.1:9092 --http-port=9101 \
  *     --sysfs-root=/path/to/tree [--simulate=PROFILE] [--seed=N] [--heartbeat=PT10S] [--http-bind=127.0.0.1] \
- *     [--health-poll=PT1S]
+ *     [--health-poll=PT1S] [--proc-root=/proc]
  * </pre>
  *
  * @param simulation the simulated host profile; absent on a real host
  * @param healthPoll how often every pGPU's memory-health counters are read (NVML events come at once)
+ * @param procRoot where the {@code nvidia-vgpu-mgr} process is looked for ({@code <pid>/comm}) on a real
+ *     host; a simulated host answers from its own tree
  */
 public record AgentConfig(
         String hostId,
@@ -36,9 +38,11 @@ public record AgentConfig(
         @Nullable HostProfile simulation,
         long seed,
         Duration heartbeat,
-        Duration healthPoll) {
+        Duration healthPoll,
+        Path procRoot) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
+    public static final Path REAL_PROC = Path.of("/proc");
 
     /** Option names with their defaults; {@code null} marks a required option. */
     private static final Map<String, @Nullable String> OPTIONS = options();
@@ -47,6 +51,7 @@ public record AgentConfig(
             usage: java -jar node-agent.jar --host-id=ID --bootstrap-servers=HOST:PORT[,...]
                    [--http-port=9100] [--http-bind=127.0.0.1] [--sysfs-root=/sys]
                    [--simulate=p4|t4|a100|h100|a100x8|mixed] [--seed=N] [--heartbeat=PT10S] [--health-poll=PT1S]
+                   [--proc-root=/proc]
             each option may also come from the environment as VGPU_AGENT_<NAME>, e.g. VGPU_AGENT_HOST_ID;
             --simulate lays out (or reuses) a simulated host under --sysfs-root, which must then not be /sys""";
 
@@ -68,10 +73,16 @@ public record AgentConfig(
         }
     }
 
-    /** The settings with the default health poll (every second). */
+    /** The settings with the default health poll (every second) and {@code /proc}. */
     public AgentConfig(String hostId, String bootstrapServers, String httpBind, int httpPort, Path sysfsRoot,
             @Nullable HostProfile simulation, long seed, Duration heartbeat) {
         this(hostId, bootstrapServers, httpBind, httpPort, sysfsRoot, simulation, seed, heartbeat, Duration.ofSeconds(1));
+    }
+
+    /** The settings with {@code /proc} as the proc root. */
+    public AgentConfig(String hostId, String bootstrapServers, String httpBind, int httpPort, Path sysfsRoot,
+            @Nullable HostProfile simulation, long seed, Duration heartbeat, Duration healthPoll) {
+        this(hostId, bootstrapServers, httpBind, httpPort, sysfsRoot, simulation, seed, heartbeat, healthPoll, REAL_PROC);
     }
 
     public boolean simulated() {
@@ -126,11 +137,12 @@ public record AgentConfig(
                     required(given, "bootstrap-servers"),
                     given.get("http-bind"),
                     parseInt(given.get("http-port"), "http-port"),
-                    parsePath(given.get("sysfs-root")),
+                    parsePath(given.get("sysfs-root"), "sysfs-root"),
                     parseProfile(given.get("simulate")),
                     parseLong(given.get("seed"), "seed"),
                     parseDuration(given.get("heartbeat"), "heartbeat"),
-                    parseDuration(given.get("health-poll"), "health-poll"));
+                    parseDuration(given.get("health-poll"), "health-poll"),
+                    parsePath(given.get("proc-root"), "proc-root"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -151,6 +163,7 @@ public record AgentConfig(
         options.put("seed", "1");
         options.put("heartbeat", "PT10S");
         options.put("health-poll", "PT1S");
+        options.put("proc-root", REAL_PROC.toString());
         return options;
     }
 
@@ -178,11 +191,11 @@ public record AgentConfig(
         }
     }
 
-    private static Path parsePath(String value) {
+    private static Path parsePath(String value, String name) {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
-            throw new IllegalArgumentException("--sysfs-root is not a path: " + e.getMessage());
+            throw new IllegalArgumentException("--" + name + " is not a path: " + e.getMessage());
         }
     }
 

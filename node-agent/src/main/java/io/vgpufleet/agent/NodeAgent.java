@@ -8,6 +8,7 @@ import io.vgpufleet.agent.commands.HostState;
 import io.vgpufleet.agent.discovery.DiscoveredHost;
 import io.vgpufleet.agent.discovery.HostDiscovery;
 import io.vgpufleet.agent.discovery.SysfsReader;
+import io.vgpufleet.agent.discovery.VgpuManagerProbe;
 import io.vgpufleet.agent.health.HealthMonitor;
 import io.vgpufleet.agent.http.AgentHttpServer;
 import io.vgpufleet.agent.hypervisor.HypervisorPort;
@@ -47,6 +48,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -70,6 +72,15 @@ public final class NodeAgent implements AutoCloseable {
 
     public static final String VERSION = versionOfJar();
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+    /**
+     * Bounded buffering while the broker is away: at most 4 MiB held, {@code send} blocks at most a
+     * second (so the snapshot, command and health loops never stall long), a record is given up after
+     * two minutes; the snapshot publisher then sends a fresh full snapshot once the broker is back.
+     */
+    static final Map<String, Object> PRODUCER_OVERRIDES = Map.of(
+            ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024,
+            ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000,
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
 
     private final AgentConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
@@ -132,6 +143,7 @@ public final class NodeAgent implements AutoCloseable {
         FaultInjection faultInjection = null;
         HypervisorPort hypervisor;
         HypervisorPort discoveryHypervisor = null;
+        Path procRoot = config.procRoot();
         HostProfile profile = config.simulation();
         if (profile != null) {
             SimulatedHost host = SimulatedHost.layOut(config.sysfsRoot(), profile, config.seed());
@@ -141,6 +153,7 @@ public final class NodeAgent implements AutoCloseable {
             faultInjection = (gpuUuid, body) -> inject(faults, gpuUuid, body);
             hypervisor = new SimulatedHypervisor(host.root());
             discoveryHypervisor = hypervisor;
+            procRoot = host.procRoot();
         } else {
             // Commands only: a virsh dumpxml of every domain every second is too dear for discovery.
             hypervisor = new VirshHypervisor("virsh", "qemu:///system");
@@ -157,10 +170,11 @@ public final class NodeAgent implements AutoCloseable {
 
         EventCodec codec = new EventCodec(clock, UUID::randomUUID, config.eventSource());
         EventPublisher publisher = new EventPublisher(
-                EventPublisher.producer(config.bootstrapServers(), "node-agent-" + hostId, Map.of()), codec);
+                EventPublisher.producer(config.bootstrapServers(), "node-agent-" + hostId, PRODUCER_OVERRIDES), codec);
         running.push(publisher);
+        Path managerProcRoot = procRoot;
         HostDiscovery discovery = new HostDiscovery(new SysfsReader(config.sysfsRoot()), nvml, hostId,
-                discoveryHypervisor);
+                discoveryHypervisor, () -> VgpuManagerProbe.processRunning(managerProcRoot));
         // mdevctl keeps definitions in /etc/mdevctl.d; a simulated host keeps them inside its own tree.
         MdevDefinitions definitions = new MdevDefinitions(
                 profile != null ? config.sysfsRoot() : Path.of("/"));

@@ -36,6 +36,18 @@ class AgentConfigTest {
     }
 
     @Test
+    void procRootDefaultsToProcAndComesFromTheOptionOrTheEnvironment() throws AgentConfig.UsageException {
+        List<String> required = List.of("--host-id=h1", "--bootstrap-servers=k:9092");
+        assertThat(AgentConfig.parse(required, Map.of()).procRoot()).isEqualTo(Path.of("/proc"));
+        assertThat(AgentConfig.parse(required, Map.of("VGPU_AGENT_PROC_ROOT", "/host/proc")).procRoot())
+                .isEqualTo(Path.of("/host/proc"));
+        List<String> withOption = new java.util.ArrayList<>(required);
+        withOption.add("--proc-root=/mnt/proc");
+        assertThat(AgentConfig.parse(withOption, Map.of("VGPU_AGENT_PROC_ROOT", "/host/proc")).procRoot())
+                .isEqualTo(Path.of("/mnt/proc"));
+    }
+
+    @Test
     void refusesUnknownMissingAndMalformedOptionsByName() {
         assertRefused(List.of("--host-id=a", "--bootstrap-servers=b", "--colour=blue"), "unknown option --colour");
         assertRefused(List.of("--host-id=a"), "option --bootstrap-servers is required");

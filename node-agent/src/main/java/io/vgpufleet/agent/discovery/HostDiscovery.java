@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -68,6 +69,7 @@ public final class HostDiscovery {
     private final Map<String, Map<String, String>> seenVfTypeNames = new ConcurrentHashMap<>();
 
     private final @Nullable HypervisorPort hypervisor;
+    private final BooleanSupplier managerRunning;
     /**
      * A type's {@code name}, {@code description}, {@code device_api} and {@code migration_version}, by the
      * identity of its directory (file key and modification time). The driver writes them when it makes
@@ -80,16 +82,27 @@ public final class HostDiscovery {
     private volatile List<String> standingProblems = List.of();
     private Map<Object, StaticType> staticTypesSeen = new HashMap<>();
 
+    /** A discovery that sees no {@code nvidia-vgpu-mgr} process (tests that do not look at it). */
     public HostDiscovery(SysfsReader sysfs, NvmlPort nvml, String hostId) {
         this(sysfs, nvml, hostId, null);
     }
 
     /** @param hypervisor where given, each vGPU's {@code vmId} is the domain that has it attached */
     public HostDiscovery(SysfsReader sysfs, NvmlPort nvml, String hostId, @Nullable HypervisorPort hypervisor) {
+        this(sysfs, nvml, hostId, hypervisor, () -> false);
+    }
+
+    /**
+     * @param managerRunning whether {@code nvidia-vgpu-mgr} runs, asked at every discovery (e.g. {@link
+     *     VgpuManagerProbe#processRunning} over {@code /proc}); must not throw
+     */
+    public HostDiscovery(SysfsReader sysfs, NvmlPort nvml, String hostId, @Nullable HypervisorPort hypervisor,
+            BooleanSupplier managerRunning) {
         this.sysfs = sysfs;
         this.nvml = nvml;
         this.hostId = Checks.validHostId(hostId, "hostId");
         this.hypervisor = hypervisor;
+        this.managerRunning = managerRunning;
     }
 
     /**
@@ -137,7 +150,7 @@ public final class HostDiscovery {
         staticTypes = staticTypesSeen;
         staticTypesSeen = new HashMap<>();
         HostKind kind = !mdevParents.isEmpty() || !anyVendorVfio ? HostKind.MDEV : HostKind.VENDOR_VFIO;
-        return new DiscoveredHost(kind, vgpuManager(), gpus, vgpus, problems);
+        return new DiscoveredHost(kind, vgpuManager(gpus), gpus, vgpus, problems);
     }
 
     /** Sets each vGPU's {@code vmId} from the hypervisor's domains (by mdev UUID, or by VF address). */
@@ -347,7 +360,7 @@ public final class HostDiscovery {
         return MODEL_BY_DEVICE_ID.getOrDefault(deviceId, "NVIDIA device " + deviceId);
     }
 
-    private VgpuManagerStatus vgpuManager() {
+    private VgpuManagerStatus vgpuManager(List<PhysicalGpu> gpus) {
         Optional<String> driver = nvml.driverVersion();
         boolean vfioModuleLoaded = false;
         try {
@@ -358,12 +371,20 @@ public final class HostDiscovery {
         } catch (SysfsException e) {
             log.warn("discovery: cannot read the driver modules: {}", e.getMessage());
         }
-        List<String> problems = new ArrayList<>();
+        boolean running;
+        try {
+            running = managerRunning.getAsBoolean();
+        } catch (RuntimeException e) {
+            running = false;
+        }
+        VgpuManagerStatus probed = VgpuManagerProbe.status(running, driver,
+                VgpuManagerProbe.anyGpuEcc(gpus.stream().map(PhysicalGpu::eccMode).toList()));
+        List<String> problems = new ArrayList<>(probed.problems());
         if (!vfioModuleLoaded) {
             problems.add("nvidia_vgpu_vfio module is not loaded");
         }
         problems.addAll(standingProblems);
-        return new VgpuManagerStatus(vfioModuleLoaded, driver.orElse(null), problems);
+        return new VgpuManagerStatus(probed.running(), probed.driverVersion(), problems);
     }
 
     private String gpuUuid(NvmlDevice device, String bdf) {

@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AgentMetrics {
 
-    /** Snapshots sent, tagged {@code reason}: {@code start}, {@code change}, {@code heartbeat}, {@code command}. */
+    /** Snapshots sent, tagged {@code reason}: {@code start}, {@code change}, {@code heartbeat}, {@code command}, {@code recovered}. */
     public static final String SNAPSHOTS_PUBLISHED = "vgpu.agent.snapshots.published";
     /** Snapshots the broker did not take (the next attempt sends the state of then). */
     public static final String SNAPSHOT_FAILURES = "vgpu.agent.snapshots.failed";
+    /** Full snapshots the broker took after a failed send (reason {@code recovered}). */
+    public static final String SNAPSHOTS_RECOVERED = "vgpu.agent.snapshots.recovered";
     /** Commands answered, tagged {@code type} (the command's {@code ce_type}) and {@code outcome}. */
     public static final String COMMANDS = "vgpu.agent.commands";
     /** Command records that could not be read and went to the dead-letter topic. */
@@ -64,6 +66,10 @@ public final class AgentMetrics {
 
     public void snapshotFailed() {
         registry.counter(SNAPSHOT_FAILURES).increment();
+    }
+
+    public void snapshotRecovered() {
+        registry.counter(SNAPSHOTS_RECOVERED).increment();
     }
 
     public void commandAnswered(String commandType, String outcome) {

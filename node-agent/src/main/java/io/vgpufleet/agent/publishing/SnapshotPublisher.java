@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
  * (sequence and time aside), and as a heartbeat when nothing changed for the heartbeat interval. A
  * snapshot the broker did not take is sent again, with the state of then, on the next tick.
  *
+ * <p>Broker outage: once a send fails (the broker did not take it in time, or the producer refused it),
+ * the next send (a tick or {@link #publishChange}) is a fresh full snapshot with the reason {@code
+ * recovered}, whether or not the host changed, so consumers that missed changes during the outage get
+ * the whole current state; each one the broker takes counts in {@link AgentMetrics#SNAPSHOTS_RECOVERED}.
+ *
  * <p>It owns discovery: every discovery in the agent goes through {@link #discover()}, one at a time.
  *
  * <pre>{@code
@@ -37,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotPublisher implements AutoCloseable {
 
     public static final Duration DISCOVERY_INTERVAL = Duration.ofSeconds(1);
+    /** The reason of the full snapshot sent after the broker failed to take one. */
+    public static final String RECOVERED = "recovered";
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
     private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
 
@@ -58,6 +65,8 @@ public final class SnapshotPublisher implements AutoCloseable {
     private volatile @Nullable DiscoveredHost lastDiscovered;
     private volatile @Nullable Instant lastPublishedAt;
     private volatile boolean kafkaOk;
+    /** A send failed since the last one the broker took: the next send is a full {@code recovered} snapshot. */
+    private boolean recoveryPending;
 
     public SnapshotPublisher(String hostId, String agentVersion, HostDiscovery discovery, EventPublisher publisher,
             Clock clock, Duration heartbeat, AgentMetrics metrics) {
@@ -90,7 +99,9 @@ public final class SnapshotPublisher implements AutoCloseable {
     /** Discovers and publishes if the host changed; the agent calls it after changing the host itself. */
     public synchronized void publishChange(String reason) {
         DiscoveredHost host = discover();
-        if (lastPublished == null || !host.sameContentAs(lastPublished)) {
+        if (recoveryPending) {
+            publish(host, RECOVERED);
+        } else if (lastPublished == null || !host.sameContentAs(lastPublished)) {
             publish(host, reason);
         }
     }
@@ -113,7 +124,9 @@ public final class SnapshotPublisher implements AutoCloseable {
         try {
             DiscoveredHost host = discover();
             Instant now = clock.instant();
-            if (lastPublished == null || !host.sameContentAs(lastPublished)) {
+            if (recoveryPending) {
+                publish(host, RECOVERED);
+            } else if (lastPublished == null || !host.sameContentAs(lastPublished)) {
                 publish(host, "change");
             } else if (lastPublishedAt == null || !now.isBefore(lastPublishedAt.plus(heartbeat))) {
                 publish(host, "heartbeat");
@@ -131,10 +144,17 @@ public final class SnapshotPublisher implements AutoCloseable {
             lastPublished = host;
             lastPublishedAt = now;
             kafkaOk = true;
+            recoveryPending = false;
             metrics.snapshotPublished(reason);
+            if (RECOVERED.equals(reason)) {
+                metrics.snapshotRecovered();
+                log.info("broker takes snapshots again: published a full snapshot {} of {}", snapshot.sequence(),
+                        hostId);
+            }
             log.debug("published snapshot {} of {} ({})", snapshot.sequence(), hostId, reason);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
             kafkaOk = false;
+            recoveryPending = true;
             metrics.snapshotFailed();
             log.warn("snapshot {} of {} was not taken by the broker: {}", snapshot.sequence(), hostId, e.toString());
         } catch (InterruptedException e) {

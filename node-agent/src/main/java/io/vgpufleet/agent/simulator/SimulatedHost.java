@@ -36,6 +36,9 @@ public final class SimulatedHost {
 
     static final String DRIVER_VERSION = "550.90.05";
     static final String HOST_FILE = "simulator/host.properties";
+    /** The simulated {@code /proc}: {@code <pid>/comm}; the vGPU manager runs unless its entry is removed. */
+    static final String PROC = "simulator/proc";
+    static final String MANAGER_PID = "2817";
     private static final int[] PLAUSIBLE_BUSES = {
         0x06, 0x07, 0x0a, 0x0b, 0x18, 0x1a, 0x3b, 0x3d, 0x5e, 0x60, 0x86, 0x88, 0xaf, 0xb1, 0xd8, 0xda
     };
@@ -62,6 +65,11 @@ public final class SimulatedHost {
 
     public long seed() {
         return seed;
+    }
+
+    /** The simulated host's {@code /proc}, where {@code nvidia-vgpu-mgr} runs by default. */
+    public Path procRoot() {
+        return root.resolve(PROC);
     }
 
     /**
@@ -97,6 +105,10 @@ public final class SimulatedHost {
         HostProfile profile = HostProfile.named(properties.getProperty("profile", ""))
                 .orElseThrow(() -> new IllegalStateException(hostFile + " names no known profile"));
         long seed = Long.parseLong(properties.getProperty("seed", "0"));
+        if (!Files.exists(root.resolve(PROC))) {
+            // A tree laid out before the simulated /proc existed: its manager runs, as on a fresh one.
+            Layout.vgpuManager(root);
+        }
         if (profile != asked || seed != askedSeed) {
             log.warn("reusing the simulated {} host (seed {}) under {}; the {} profile and seed {} asked for are ignored",
                     profile.optionName(), seed, root, asked.optionName(), askedSeed);
@@ -152,6 +164,7 @@ public final class SimulatedHost {
             Files.createDirectories(root.resolve("bus/pci/devices"));
             Files.createDirectories(root.resolve("module/nvidia_vgpu_vfio"));
             text(root.resolve("module/nvidia/version"), DRIVER_VERSION);
+            vgpuManager(root);
             for (int i = 0; i < profile.gpus().size(); i++) {
                 int numaNode = i < (profile.gpus().size() + 1) / 2 ? 0 : 1;
                 String gpuUuid = "GPU-" + new UUID(random.nextLong(), random.nextLong());
@@ -234,6 +247,10 @@ public final class SimulatedHost {
                 text(vfDir.resolve("nvidia/vgpu_params"), "");
             }
             new SimulatedKernel(root).refreshCreatableTypes(bdf);
+        }
+
+        static void vgpuManager(Path root) throws IOException {
+            text(root.resolve(PROC).resolve(MANAGER_PID).resolve("comm"), "nvidia-vgpu-mgr");
         }
 
         private static void text(Path file, String content) throws IOException {

@@ -26,7 +26,8 @@
  * bus/mdev/devices/UUID -> ../../../devices/pci0000:BB/BDF/UUID
  * module/nvidia/version, module/nvidia_vgpu_vfio/
  * simulator/host.properties, simulator/nvml/BDF.properties, simulator/vgpu-types/BDF, simulator/vf-vgpus/VF,
- * simulator/vms/VM (the simulated hypervisor's VMs, one attached vGPU UUID a line)
+ * simulator/vms/VM (the simulated hypervisor's VMs, one attached vGPU UUID a line),
+ * simulator/proc/PID/comm (the simulated /proc: nvidia-vgpu-mgr runs until its entry is removed)
  * </pre>
  * The {@code simulator/} files hold what only NVML knows (UUID, name, memory, ECC mode, a VF's vGPU
  * UUID) and the vendor-VFIO type catalogue; nothing outside this package reads them.

@@ -1,0 +1,27 @@
+package io.vgpufleet.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+class ProducerOverridesTest {
+
+    @Test
+    void theAgentsProducerBuffersBoundedlyAndNeverBlocksLong() {
+        Map<String, Object> settings = new HashMap<>(NodeAgent.PRODUCER_OVERRIDES);
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+
+        ProducerConfig config = new ProducerConfig(settings);
+
+        assertThat(config.getLong(ProducerConfig.BUFFER_MEMORY_CONFIG)).isEqualTo(4L * 1024 * 1024);
+        assertThat(config.getLong(ProducerConfig.MAX_BLOCK_MS_CONFIG)).isEqualTo(1000L);
+        assertThat(config.getInt(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)).isEqualTo(120_000);
+    }
+}

@@ -132,9 +132,8 @@ public final class SandboxLayout {
                 "--server.port=" + service.port(),
                 "--spring.kafka.bootstrap-servers=" + bootstrap,
                 "--spring.cloud.stream.kafka.binder.brokers=" + bootstrap,
-                "--spring.cloud.stream.kafka.streams.binder.brokers=" + bootstrap,
-                "--spring.kafka.streams.state-dir=" + state,
-                "--spring.cloud.stream.kafka.streams.binder.configuration.state.dir=" + state);
+                // Kafka Streams state beside the broker's data, so --fresh clears both together
+                "--vgpu.health.streams.state-dir=" + state);
         String base = "http://" + HOST + ":" + service.port();
         return new Child(service.name(), Kind.SERVICE, jar(service.name()), service.port(), SERVICE_JVM_OPTIONS,
                 arguments, logFile(service.name()), URI.create(base + "/actuator/health"),

@@ -19,8 +19,8 @@ class FleetBindings {
     @Bean
     FleetView fleetView(MeterRegistry meters) {
         FleetView fleet = new FleetView();
-        meters.gauge(InventoryMetrics.HOSTS, fleet, view -> view.hosts().size());
-        meters.gauge(InventoryMetrics.GPUS, fleet, view -> view.gpus().size());
+        meters.gauge(InventoryMetrics.HOSTS, fleet, FleetView::hostCount);
+        meters.gauge(InventoryMetrics.GPUS, fleet, FleetView::gpuCount);
         return fleet;
     }
 

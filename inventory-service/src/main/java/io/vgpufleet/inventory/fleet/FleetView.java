@@ -57,6 +57,16 @@ public final class FleetView {
         return byTime < 0 || (byTime == 0 && candidate.sequence() < held.sequence());
     }
 
+    /** How many hosts the view holds; for gauges, without building a list per scrape. */
+    public int hostCount() {
+        return hosts.size();
+    }
+
+    /** How many pGPUs the view holds; for gauges, without building a list per scrape. */
+    public int gpuCount() {
+        return hosts.values().stream().mapToInt(entry -> entry.snapshot().gpus().size()).sum();
+    }
+
     /** Hosts ordered by host id. */
     public List<HostEntry> hosts() {
         return hosts.values().stream()

@@ -67,6 +67,8 @@ class FleetViewTest {
         fleet.apply(snapshot("h1", 1, T0, "GPU-00000001-0000-4000-8000-000000000001"), T0);
 
         assertThat(fleet.hosts()).extracting(entry -> entry.snapshot().hostId()).containsExactly("h1", "h2");
+        assertThat(fleet.hostCount()).isEqualTo(2);
+        assertThat(fleet.gpuCount()).isEqualTo(2);
         assertThat(fleet.gpus()).extracting(entry -> entry.gpu().uuid())
                 .containsExactly("GPU-00000001-0000-4000-8000-000000000001", "GPU-00000002-0000-4000-8000-000000000001");
     }

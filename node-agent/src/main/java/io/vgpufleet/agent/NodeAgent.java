@@ -13,6 +13,7 @@ import io.vgpufleet.agent.health.HealthMonitor;
 import io.vgpufleet.agent.http.AgentHttpServer;
 import io.vgpufleet.agent.hypervisor.HypervisorPort;
 import io.vgpufleet.agent.hypervisor.SimulatedHypervisor;
+import io.vgpufleet.agent.hypervisor.SimulatedVmControl;
 import io.vgpufleet.agent.hypervisor.VirshHypervisor;
 import io.vgpufleet.agent.http.FaultInjection;
 import io.vgpufleet.agent.kernel.HostWriter;
@@ -141,6 +142,7 @@ public final class NodeAgent implements AutoCloseable {
         NvmlPort nvml;
         HostWriter writer;
         FaultInjection faultInjection = null;
+        SimulatedHypervisor simulatedHypervisor = null;
         HypervisorPort hypervisor;
         HypervisorPort discoveryHypervisor = null;
         Path procRoot = config.procRoot();
@@ -151,7 +153,8 @@ public final class NodeAgent implements AutoCloseable {
             nvml = new SimulatedNvml(host.root(), faults);
             writer = new SimulatedHostWriter(new SimulatedKernel(host.root()));
             faultInjection = (gpuUuid, body) -> inject(faults, gpuUuid, body);
-            hypervisor = new SimulatedHypervisor(host.root());
+            simulatedHypervisor = new SimulatedHypervisor(host.root());
+            hypervisor = simulatedHypervisor;
             discoveryHypervisor = hypervisor;
             procRoot = host.procRoot();
         } else {
@@ -199,7 +202,7 @@ public final class NodeAgent implements AutoCloseable {
         http = new AgentHttpServer(config.httpBind(), config.httpPort(), registry,
                 () -> new AgentHttpServer.Health(hostId, snapshots.lastPublishedAt().orElse(null), snapshots.kafkaOk(),
                         intake.running(), config.simulated()),
-                faultInjection);
+                faultInjection, simulatedHypervisor == null ? null : new SimulatedVmControl(simulatedHypervisor, snapshots));
         running.push(http);
         http.start();
 

@@ -49,6 +49,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -210,13 +211,17 @@ public final class NodeAgent implements AutoCloseable {
         running.push(snapshots);
         snapshots.start();
         intake.start();
+        AtomicReference<HealthMonitor> monitor = new AtomicReference<>();
         HealthMonitor health = new HealthMonitor(hostId, nvml, () -> gpuUuidByBdf(snapshots), signal ->
                 publisher.publish(signal).whenComplete((sent, failure) -> {
                     if (failure != null) {
                         metrics.healthSignalFailed();
-                        log.warn("health signal {} was not taken by the broker: {}", signal, failure.toString());
+                        log.warn("health signal {} was not taken by the broker: {}; the next poll signals the GPU's"
+                                + " counters in full", signal, failure.toString());
+                        monitor.get().signalLost(signal.gpuUuid());
                     }
                 }), clock, config.healthPoll(), metrics);
+        monitor.set(health);
         running.push(health);
         health.start();
         log.info("node agent {} for host {} up: HTTP on {}:{}, sysfs {}{}", VERSION, hostId, config.httpBind(),

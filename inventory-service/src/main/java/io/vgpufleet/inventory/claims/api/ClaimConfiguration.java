@@ -28,7 +28,8 @@ import org.springframework.messaging.Message;
  * Wires claims: the ledger topology ({@code vgpu.inventory.claims.streams.*}: application id, state dir,
  * commit interval, expiry interval), the directory fed by bindings {@code claimChanges-in-0} (the compacted
  * claim topic from its beginning) and {@code claimRefusals-in-0}, and the service
- * ({@code vgpu.inventory.claims.max-attempts}, default 8; {@code outcome-timeout}, default 5 s).
+ * ({@code vgpu.inventory.claims.max-attempts}, default 8; {@code outcome-timeout}, default 5 s;
+ * {@code max-concurrent}, default 64 requests in the candidate loop at once per instance).
  */
 @Configuration(proxyBeanMethods = false)
 class ClaimConfiguration {
@@ -42,8 +43,9 @@ class ClaimConfiguration {
     ClaimService claimService(FleetView fleet, PlacementInputSource inputs, ClaimDirectory directory,
             EventPublisher publisher, Clock clock,
             @Value("${vgpu.inventory.claims.max-attempts:8}") int maxAttempts,
-            @Value("${vgpu.inventory.claims.outcome-timeout:5s}") Duration outcomeTimeout) {
-        return new ClaimService(fleet, inputs, directory, publisher, clock, maxAttempts, outcomeTimeout);
+            @Value("${vgpu.inventory.claims.outcome-timeout:5s}") Duration outcomeTimeout,
+            @Value("${vgpu.inventory.claims.max-concurrent:64}") int maxConcurrent) {
+        return new ClaimService(fleet, inputs, directory, publisher, clock, maxAttempts, outcomeTimeout, maxConcurrent);
     }
 
     @Bean
@@ -73,6 +75,9 @@ class ClaimConfiguration {
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         config.put(StreamsConfig.producerPrefix("linger.ms"), 0);
+        // one broker connection carries every partition's batch in one request anyway; with more in flight, a
+        // retried first batch of a transaction (CONCURRENT_TRANSACTIONS) let the next one arrive out of sequence
+        config.put(StreamsConfig.producerPrefix("max.in.flight.requests.per.connection"), 1);
         return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, new ClaimMeters(meters)), config);
     }
 

@@ -30,6 +30,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -44,6 +45,10 @@ import org.springframework.web.ErrorResponseException;
  * up to {@code maxAttempts} sent. Candidates found full are avoided in the next placement round, so
  * claimed capacity the placement input does not know of costs no attempt. When every candidate is held
  * only by this instance's own claims in flight, it waits for one of them to settle and looks again.
+ *
+ * <p>At most {@code maxConcurrent} requests run this loop at once on an instance (the others queue, fairly,
+ * until the overall deadline): a thousand requests that all wait for the same few commands in flight
+ * would otherwise re-check every candidate at every outcome and starve the ledger's own thread of CPU.
  */
 public final class ClaimService {
 
@@ -72,15 +77,20 @@ public final class ClaimService {
     private final Clock clock;
     private final int maxAttempts;
     private final Duration outcomeTimeout;
+    private final Semaphore running;
     private final Map<String, CachedCapacity> capacities = new ConcurrentHashMap<>();
 
     private record CachedCapacity(HostSnapshot snapshot, Capacity capacity) {}
 
     public ClaimService(FleetView fleet, PlacementInputSource inputs, ClaimDirectory directory, EventPublisher publisher,
-            Clock clock, int maxAttempts, Duration outcomeTimeout) {
+            Clock clock, int maxAttempts, Duration outcomeTimeout, int maxConcurrent) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be 1 or more, was " + maxAttempts);
         }
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("maxConcurrent must be 1 or more, was " + maxConcurrent);
+        }
+        this.running = new Semaphore(maxConcurrent, true);
         this.fleet = fleet;
         this.inputs = inputs;
         this.directory = directory;
@@ -95,13 +105,26 @@ public final class ClaimService {
         if (known.isPresent()) {
             return new Existing(known.get());
         }
+        long deadline = System.nanoTime() + outcomeTimeout.multipliedBy(Math.max(2, maxAttempts)).toNanos();
+        if (!running.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+            throw new OutcomeUnavailableException("too many claims in progress on this instance; nothing was claimed,"
+                    + " retry later");
+        }
+        try {
+            known = directory.claim(request.claimId());
+            return known.isPresent() ? new Existing(known.get()) : claim(request, deadline);
+        } finally {
+            running.release();
+        }
+    }
+
+    private Result claim(ClaimRequest request, long deadline) throws InterruptedException {
         PlacementRequest asked = request.placement().request();
         Set<String> avoidGpus = new LinkedHashSet<>(asked.avoidGpus());
         Set<String> avoidHosts = new LinkedHashSet<>(asked.avoidHosts());
         List<RefusalReason> reasons = new ArrayList<>();
         Set<String> seenReasons = new HashSet<>();
         int attempts = 0;
-        long deadline = System.nanoTime() + outcomeTimeout.multipliedBy(Math.max(2, maxAttempts)).toNanos();
         boolean first = true;
         while (attempts < maxAttempts && System.nanoTime() < deadline) {
             long seen = directory.version();

@@ -1,5 +1,12 @@
 package io.vgpufleet.contracts;
 
+import io.vgpufleet.contracts.claims.ClaimCapacity;
+import io.vgpufleet.contracts.claims.ClaimChanged;
+import io.vgpufleet.contracts.claims.ClaimCommandRefused;
+import io.vgpufleet.contracts.claims.ClaimItem;
+import io.vgpufleet.contracts.claims.ClaimState;
+import io.vgpufleet.contracts.claims.ExtendClaim;
+import io.vgpufleet.contracts.claims.ReleaseClaim;
 import io.vgpufleet.contracts.command.CheckMigrationCompatibility;
 import io.vgpufleet.contracts.command.CommandFailed;
 import io.vgpufleet.contracts.command.CommandRejected;
@@ -300,6 +307,45 @@ public final class Samples {
                 MigrationStep.VALIDATE, "operator asked to move the VM off a degraded GPU", T0);
     }
 
+    // ---------------------------------------------------------------- claims
+
+    public static final String CLAIM_ID = "claim-5b0e7c1d";
+
+    public static ClaimItem claimItem() {
+        return new ClaimItem(P4_GPU, P4_BDF, P4_8C, TARGET_VGPU, 0);
+    }
+
+    public static ClaimCapacity claimCapacity() {
+        return new ClaimCapacity(COMMAND_ID, CLAIM_ID, MDEV_HOST, TRAINING_VM, "lifecycle-service", 120,
+                List.of(claimItem()), T0);
+    }
+
+    public static ReleaseClaim releaseClaim() {
+        return new ReleaseClaim(COMMAND_ID, CLAIM_ID, MDEV_HOST, "vGPU destroyed", T0);
+    }
+
+    public static ExtendClaim extendClaim() {
+        return new ExtendClaim(COMMAND_ID, CLAIM_ID, MDEV_HOST, 300, T0);
+    }
+
+    public static ClaimChanged claimConfirmed() {
+        return new ClaimChanged(CLAIM_ID, ClaimState.CONFIRMED, ClaimState.GRANTED, MDEV_HOST, TRAINING_VM,
+                "lifecycle-service", List.of(claimItem()), T0, T0.plusSeconds(120), T0.plusSeconds(9), COMMAND_ID,
+                "vGPUs seen in snapshot");
+    }
+
+    public static ClaimChanged claimGranted() {
+        return new ClaimChanged(CLAIM_ID, ClaimState.GRANTED, null, MDEV_HOST, TRAINING_VM, "lifecycle-service",
+                List.of(claimItem()), T0, T0.plusSeconds(120), T0, null, "granted");
+    }
+
+    public static ClaimCommandRefused claimRefused() {
+        return new ClaimCommandRefused(COMMAND_ID, CLAIM_ID, MDEV_HOST, "vgpu.inventory.claim-capacity.v1",
+                List.of(new ClaimCommandRefused.Reason(P4_GPU, "NO_CAPACITY", "nvidia-289: 0 available, 1 asked"),
+                        new ClaimCommandRefused.Reason(null, "VGPU_UUID_IN_USE", "vGPU " + TARGET_VGPU + " is in use")),
+                T0);
+    }
+
     // ---------------------------------------------------------------- by type
 
     private static final Map<EventType<?>, List<?>> BY_TYPE = byType();
@@ -326,6 +372,11 @@ public final class Samples {
         samples.put(EventTypes.DRAIN_REQUESTED, List.of(drainRequested()));
         samples.put(EventTypes.VGPU_STATE_CHANGED, List.of(vgpuCreating(), vgpuRequested()));
         samples.put(EventTypes.MIGRATION_PROGRESSED, List.of(migrationPreparingTarget(), migrationValidating()));
+        samples.put(EventTypes.CLAIM_CAPACITY, List.of(claimCapacity()));
+        samples.put(EventTypes.RELEASE_CLAIM, List.of(releaseClaim()));
+        samples.put(EventTypes.EXTEND_CLAIM, List.of(extendClaim()));
+        samples.put(EventTypes.CLAIM_CHANGED, List.of(claimConfirmed(), claimGranted()));
+        samples.put(EventTypes.CLAIM_COMMAND_REFUSED, List.of(claimRefused()));
         return samples;
     }
 

@@ -1,5 +1,11 @@
 package io.vgpufleet.contracts.messaging;
 
+import io.vgpufleet.contracts.claims.ClaimCapacity;
+import io.vgpufleet.contracts.claims.ClaimChanged;
+import io.vgpufleet.contracts.claims.ClaimCommand;
+import io.vgpufleet.contracts.claims.ClaimCommandRefused;
+import io.vgpufleet.contracts.claims.ExtendClaim;
+import io.vgpufleet.contracts.claims.ReleaseClaim;
 import io.vgpufleet.contracts.command.AgentCommand;
 import io.vgpufleet.contracts.command.CheckMigrationCompatibility;
 import io.vgpufleet.contracts.command.CommandFailed;
@@ -89,6 +95,21 @@ public final class EventTypes {
             TopicCatalogue.MIGRATION_PROGRESS,
             MigrationProgressed::migrationId);
 
+    // claims (inventory-service)
+    public static final EventType<ClaimCapacity> CLAIM_CAPACITY =
+            claimCommand("vgpu.inventory.claim-capacity.v1", ClaimCapacity.class);
+    public static final EventType<ReleaseClaim> RELEASE_CLAIM =
+            claimCommand("vgpu.inventory.release-claim.v1", ReleaseClaim.class);
+    public static final EventType<ExtendClaim> EXTEND_CLAIM =
+            claimCommand("vgpu.inventory.extend-claim.v1", ExtendClaim.class);
+    public static final EventType<ClaimChanged> CLAIM_CHANGED = new EventType<>(
+            "vgpu.inventory.claim-changed.v1", ClaimChanged.class, TopicCatalogue.CLAIMS, ClaimChanged::claimId);
+    public static final EventType<ClaimCommandRefused> CLAIM_COMMAND_REFUSED = new EventType<>(
+            "vgpu.inventory.claim-command-refused.v1",
+            ClaimCommandRefused.class,
+            TopicCatalogue.CLAIM_REFUSALS,
+            ClaimCommandRefused::hostId);
+
     private static final List<EventType<?>> ALL = List.of(
             HOST_SNAPSHOT,
             ECC_ERRORS_OBSERVED,
@@ -109,7 +130,13 @@ public final class EventTypes {
             GPU_CORDON_CHANGED,
             DRAIN_REQUESTED,
             VGPU_STATE_CHANGED,
-            MIGRATION_PROGRESSED);
+            MIGRATION_PROGRESSED,
+            // claims
+            CLAIM_CAPACITY,
+            RELEASE_CLAIM,
+            EXTEND_CLAIM,
+            CLAIM_CHANGED,
+            CLAIM_COMMAND_REFUSED);
 
     private static final Map<String, EventType<?>> BY_CE_TYPE = index();
     private static final Map<Class<?>, EventType<?>> BY_CLASS = indexByClass();
@@ -144,6 +171,10 @@ public final class EventTypes {
 
     private static <T extends AgentCommand> EventType<T> command(String ceType, Class<T> javaType) {
         return new EventType<>(ceType, javaType, TopicCatalogue.AGENT_COMMANDS, AgentCommand::hostId);
+    }
+
+    private static <T extends ClaimCommand> EventType<T> claimCommand(String ceType, Class<T> javaType) {
+        return new EventType<>(ceType, javaType, TopicCatalogue.CLAIM_REQUESTS, ClaimCommand::hostId);
     }
 
     private static <T extends CommandReply> EventType<T> reply(String ceType, Class<T> javaType) {

@@ -37,6 +37,15 @@ public final class TopicCatalogue {
     public static final Topic MIGRATION_PROGRESS = new Topic(
             "vgpu.migration.progress.v1", "migration id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
 
+    // claims (inventory-service): commands keyed by host id, co-partitioned with the host snapshots so that
+    // one Kafka Streams task owns a host's snapshot and its claims
+    public static final Topic CLAIM_REQUESTS = new Topic(
+            "vgpu.inventory.claim-requests.v1", "host id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(1));
+    public static final Topic CLAIMS =
+            new Topic("vgpu.inventory.claims.v1", "claim id", PARTITIONS, CleanupPolicy.COMPACT, null);
+    public static final Topic CLAIM_REFUSALS = new Topic(
+            "vgpu.inventory.claim-refusals.v1", "host id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(1));
+
     private static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(14);
 
     private static final List<Topic> STREAMS = List.of(
@@ -48,7 +57,11 @@ public final class TopicCatalogue {
             GPU_CORDONS,
             DRAIN_REQUESTS,
             VGPU_STATES,
-            MIGRATION_PROGRESS);
+            MIGRATION_PROGRESS,
+            // claims
+            CLAIM_REQUESTS,
+            CLAIMS,
+            CLAIM_REFUSALS);
 
     private TopicCatalogue() {}
 

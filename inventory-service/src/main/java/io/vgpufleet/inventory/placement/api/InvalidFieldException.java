@@ -6,11 +6,11 @@ import io.vgpufleet.service.web.InvalidRequestException;
  * A request body field the API refuses: 400 with a problem detail whose {@code detail} starts with the
  * field's name and whose extra member {@code field} names it for programs.
  */
-class InvalidFieldException extends InvalidRequestException {
+public class InvalidFieldException extends InvalidRequestException {
 
     private static final long serialVersionUID = 1L;
 
-    InvalidFieldException(String field, String reason) {
+    public InvalidFieldException(String field, String reason) {
         super(field + " " + reason);
         getBody().setProperty("field", field);
     }

@@ -27,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  * Every field is optional: no {@code typeId} lets the constraints choose the type; {@code count}
  * defaults to 1, {@code policy} to PACK, {@code limit} to 10 (at most 100).
  */
-record PlacementQuery(PlacementRequest request, PlacementPolicy policy, int limit) {
+public record PlacementQuery(PlacementRequest request, PlacementPolicy policy, int limit) {
 
     static final int DEFAULT_LIMIT = 10;
     static final int MAX_LIMIT = 100;
@@ -36,7 +36,7 @@ record PlacementQuery(PlacementRequest request, PlacementPolicy policy, int limi
     private static final Set<String> FIELDS = Set.of("typeId", "minFramebufferMib", "vgpuClass", "count", "numaNode",
             "hostAffinity", "hostAntiAffinity", "gpuAffinity", "gpuAntiAffinity", "p2p", "eccRequired", "policy", "limit");
 
-    static PlacementQuery of(Map<String, ?> body) {
+    public static PlacementQuery of(Map<String, ?> body) {
         for (String field : body.keySet()) {
             if (!FIELDS.contains(field)) {
                 throw new InvalidFieldException(field, "is not a field of a placement request; known: "

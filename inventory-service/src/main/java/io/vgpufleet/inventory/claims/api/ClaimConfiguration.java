@@ -1,0 +1,94 @@
+package io.vgpufleet.inventory.claims.api;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vgpufleet.contracts.claims.ClaimChanged;
+import io.vgpufleet.contracts.claims.ClaimCommandRefused;
+import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.EventPublisher;
+import io.vgpufleet.inventory.claims.streams.ClaimStreams;
+import io.vgpufleet.inventory.claims.streams.ClaimTopology;
+import io.vgpufleet.inventory.fleet.FleetView;
+import io.vgpufleet.inventory.placement.api.PlacementInputSource;
+import io.vgpufleet.service.messaging.InboundRecords;
+import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.Message;
+
+/**
+ * Wires claims: the ledger topology ({@code vgpu.inventory.claims.streams.*}: application id, state dir,
+ * commit interval, expiry interval), the directory fed by bindings {@code claimChanges-in-0} (the compacted
+ * claim topic from its beginning) and {@code claimRefusals-in-0}, and the service
+ * ({@code vgpu.inventory.claims.max-attempts}, default 8; {@code outcome-timeout}, default 5 s;
+ * {@code max-concurrent}, default 64 requests in the candidate loop at once per instance).
+ */
+@Configuration(proxyBeanMethods = false)
+class ClaimConfiguration {
+
+    @Bean
+    ClaimDirectory claimDirectory() {
+        return new ClaimDirectory();
+    }
+
+    @Bean
+    ClaimService claimService(FleetView fleet, PlacementInputSource inputs, ClaimDirectory directory,
+            EventPublisher publisher, Clock clock,
+            @Value("${vgpu.inventory.claims.max-attempts:8}") int maxAttempts,
+            @Value("${vgpu.inventory.claims.outcome-timeout:5s}") Duration outcomeTimeout,
+            @Value("${vgpu.inventory.claims.max-concurrent:64}") int maxConcurrent) {
+        return new ClaimService(fleet, inputs, directory, publisher, clock, maxAttempts, outcomeTimeout, maxConcurrent);
+    }
+
+    @Bean
+    Consumer<Message<byte[]>> claimChanges(InboundRecords inbound, ClaimDirectory directory) {
+        return message -> directory.apply(inbound.read(message, ClaimChanged.class));
+    }
+
+    @Bean
+    Consumer<Message<byte[]>> claimRefusals(InboundRecords inbound, ClaimDirectory directory) {
+        return message -> directory.refused(inbound.read(message, ClaimCommandRefused.class));
+    }
+
+    @Bean
+    ClaimStreams claimStreams(EventCodec codec, MeterRegistry meters,
+            @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            @Value("${vgpu.inventory.claims.streams.application-id:inventory-service-claims}") String applicationId,
+            @Value("${vgpu.inventory.claims.streams.processing-guarantee:exactly_once_v2}") String guarantee,
+            @Value("${vgpu.inventory.claims.streams.state-dir:${java.io.tmpdir}/vgpu-inventory-claims}") String stateDir,
+            @Value("${vgpu.inventory.claims.streams.commit-interval:50ms}") Duration commitInterval,
+            @Value("${vgpu.inventory.claims.streams.expiry-interval:1s}") Duration expiryInterval,
+            TopicCatalogueProvisioning provisioned) {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        config.put(StreamsConfig.producerPrefix("linger.ms"), 0);
+        // one broker connection carries every partition's batch in one request anyway; with more in flight, a
+        // retried first batch of a transaction (CONCURRENT_TRANSACTIONS) let the next one arrive out of sequence
+        config.put(StreamsConfig.producerPrefix("max.in.flight.requests.per.connection"), 1);
+        return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, new ClaimMeters(meters)), config);
+    }
+
+    /** {@code /actuator/health} component {@code claimStream}: DOWN once the ledger stream has failed or stopped. */
+    @Bean
+    HealthIndicator claimStream(ClaimStreams streams) {
+        return () -> {
+            KafkaStreams.State state = streams.streamsState();
+            boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING
+                    || state == KafkaStreams.State.CREATED;
+            return (up ? Health.up() : Health.down()).withDetail("state", state.name()).build();
+        };
+    }
+}

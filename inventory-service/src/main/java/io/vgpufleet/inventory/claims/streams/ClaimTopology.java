@@ -1,0 +1,282 @@
+package io.vgpufleet.inventory.claims.streams;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.vgpufleet.contracts.claims.ClaimCapacity;
+import io.vgpufleet.contracts.claims.ClaimChanged;
+import io.vgpufleet.contracts.claims.ClaimCommand;
+import io.vgpufleet.contracts.claims.ClaimState;
+import io.vgpufleet.contracts.claims.ExtendClaim;
+import io.vgpufleet.contracts.claims.ReleaseClaim;
+import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.messaging.DeadLetters;
+import io.vgpufleet.contracts.messaging.Envelope;
+import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.MalformedRecordException;
+import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.inventory.claims.ledger.HostLedger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The claim ledgers as a Kafka Streams topology:
+ *
+ * <pre>
+ * vgpu.inventory.claim-requests.v1 --+                                    +--> vgpu.inventory.claims.v1 (by claim id)
+ *                                    +--> ledger (store claim-ledgers, --+--> vgpu.inventory.claim-refusals.v1
+ * vgpu.agent.host-snapshots.v1 ------+     claim-expiries; punctuate)    +--> vgpu.inventory.claim-requests.v1.dlq
+ * </pre>
+ *
+ * Both inputs are keyed by host id with the same partition count, so one task owns a host's snapshot,
+ * commands and ledger, and handles them one at a time: that is what makes a grant atomic. The
+ * {@code claim-expiries} store indexes GRANTED claims by expiry ({@code <epoch millis, 19 digits>|<claim id>}
+ * to host id) so the wall-clock punctuation reads only the claims due. A claim command that cannot be
+ * read, or whose record key is not its host id (it would sit in another host's partition), is
+ * dead-lettered with the reason and processing goes on. An unreadable snapshot is skipped here: the fleet
+ * view's binding reads the same topic and dead-letters it (one dead letter per reader would be noise).
+ */
+public final class ClaimTopology {
+
+    public static final String LEDGERS = "claim-ledgers";
+    public static final String EXPIRIES = "claim-expiries";
+    static final String REQUESTS = "claim-requests";
+    static final String SNAPSHOTS = "claim-host-snapshots";
+    static final String LEDGER = "ledger";
+    static final String CLAIMS_OUT = "claims-out";
+    static final String REFUSALS_OUT = "claim-refusals-out";
+    static final String DEAD_LETTERS = "dead-letters";
+
+    private static final Logger log = LoggerFactory.getLogger(ClaimTopology.class);
+
+    /** What the topology reports as it goes (metrics); no-ops by default. */
+    public interface Listener {
+
+        default void changed(ClaimChanged change) {}
+
+        default void refused(String ceType) {}
+
+        default void deadLettered(String topic, String reason) {}
+    }
+
+    private ClaimTopology() {}
+
+    public static Topology build(EventCodec codec, Duration expiryInterval, Listener listener) {
+        Topology topology = new Topology();
+        topology.addSource(REQUESTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                TopicCatalogue.CLAIM_REQUESTS.name());
+        topology.addSource(SNAPSHOTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                TopicCatalogue.HOST_SNAPSHOTS.name());
+        topology.addProcessor(LEDGER, () -> new LedgerProcessor(codec, expiryInterval, listener), REQUESTS, SNAPSHOTS);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(LEDGERS), Serdes.String(), new HostLedgerSerde())
+                .withLoggingEnabled(Map.of()), LEDGER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(EXPIRIES), Serdes.String(), Serdes.String())
+                .withLoggingEnabled(Map.of()), LEDGER);
+        Serializer<Outbound> bytes = (topic, outbound) -> outbound.value();
+        topology.addSink(CLAIMS_OUT, TopicCatalogue.CLAIMS.name(), new ByteArraySerializer(), bytes, LEDGER);
+        topology.addSink(REFUSALS_OUT, TopicCatalogue.CLAIM_REFUSALS.name(), new ByteArraySerializer(), bytes, LEDGER);
+        topology.addSink(DEAD_LETTERS, (key, value, context) -> value.topic(), new ByteArraySerializer(), bytes,
+                new SamePartition(), LEDGER);
+        return topology;
+    }
+
+    /** The expiry index key: epoch millis zero-padded so that keys sort by time, then the claim id. */
+    static String expiryKey(Instant expiresAt, String claimId) {
+        return String.format("%019d|%s", Math.max(0, expiresAt.toEpochMilli()), claimId);
+    }
+
+    /** A value on its way out; {@code partition} is the dead letter's original partition, or -1 (by key). */
+    record Outbound(String topic, byte[] value, int partition) {}
+
+    /** A dead letter keeps its record's partition; the dead-letter topic has the same partition count. */
+    static final class SamePartition implements StreamPartitioner<byte[], Outbound> {
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, byte[] key, Outbound value, int partitions) {
+            return value.partition() >= 0 && value.partition() < partitions
+                    ? Optional.of(Set.of(value.partition()))
+                    : Optional.empty();
+        }
+    }
+
+    static final class LedgerProcessor implements Processor<byte[], byte[], byte[], Outbound> {
+
+        private final EventCodec codec;
+        private final Duration expiryInterval;
+        private final Listener listener;
+        private @Nullable ProcessorContext<byte[], Outbound> context;
+        private @Nullable KeyValueStore<String, HostLedger> ledgers;
+        private @Nullable KeyValueStore<String, String> expiries;
+
+        LedgerProcessor(EventCodec codec, Duration expiryInterval, Listener listener) {
+            this.codec = codec;
+            this.expiryInterval = expiryInterval;
+            this.listener = listener;
+        }
+
+        @Override
+        public void init(ProcessorContext<byte[], Outbound> processorContext) {
+            this.context = processorContext;
+            this.ledgers = processorContext.getStateStore(LEDGERS);
+            this.expiries = processorContext.getStateStore(EXPIRIES);
+            processorContext.schedule(expiryInterval, PunctuationType.WALL_CLOCK_TIME, this::expire);
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            RecordMetadata metadata = context().recordMetadata().orElseThrow();
+            boolean command = metadata.topic().equals(TopicCatalogue.CLAIM_REQUESTS.name());
+            Envelope<?> envelope;
+            try {
+                envelope = codec.decode(metadata.topic(), record.headers(), record.value());
+            } catch (MalformedRecordException e) {
+                if (command) {
+                    deadLetter(record, metadata, e.getMessage());
+                } else {
+                    log.debug("skipping unreadable snapshot {}-{}@{} (the fleet view dead-letters it): {}",
+                            metadata.topic(), metadata.partition(), metadata.offset(), e.getMessage());
+                }
+                return;
+            }
+            String key = record.key() == null ? "" : new String(record.key(), UTF_8);
+            Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
+            if (envelope.payload() instanceof ClaimCommand claimCommand) {
+                if (!claimCommand.hostId().equals(key)) {
+                    deadLetter(record, metadata, "record key '" + io.vgpufleet.contracts.Checks.printable(key)
+                            + "' is not the command's hostId " + claimCommand.hostId()
+                            + ": a claim must be keyed by its host to be serialised with the host's other claims");
+                    return;
+                }
+                HostLedger before = ledger(claimCommand.hostId());
+                String ceType = envelope.type().ceType();
+                HostLedger.Outcome outcome;
+                if (claimCommand instanceof ClaimCapacity claim) {
+                    outcome = before.claim(claim, ceType, now);
+                } else if (claimCommand instanceof ReleaseClaim release) {
+                    outcome = before.release(release, ceType, now);
+                } else {
+                    outcome = before.extend((ExtendClaim) claimCommand, ceType, now);
+                }
+                commit(before, outcome, record.timestamp());
+                outcome.refusal().ifPresent(refusal -> {
+                    listener.refused(ceType);
+                    forward(REFUSALS_OUT, refusal, record.timestamp());
+                });
+            } else if (envelope.payload() instanceof HostSnapshot snapshot) {
+                if (!snapshot.hostId().equals(key)) {
+                    log.debug("skipping snapshot of {} keyed '{}'", snapshot.hostId(), key);
+                    return;
+                }
+                HostLedger before = ledger(snapshot.hostId());
+                commit(before, before.snapshot(snapshot, now), record.timestamp());
+            } else if (command) {
+                deadLetter(record, metadata, "ce_type " + envelope.type().ceType() + " is not a claim command");
+            }
+        }
+
+        private void expire(long timestamp) {
+            Instant now = Instant.ofEpochMilli(context().currentSystemTimeMs());
+            String upTo = expiryKey(now, "~");
+            List<KeyValue<String, String>> due = new ArrayList<>();
+            try (KeyValueIterator<String, String> range = expiries().range(expiryKey(Instant.EPOCH, ""), upTo)) {
+                range.forEachRemaining(due::add);
+            }
+            for (KeyValue<String, String> entry : due) {
+                HostLedger before = ledgers().get(entry.value);
+                if (before == null) {
+                    expiries().delete(entry.key);
+                    continue;
+                }
+                commit(before, before.expire(now), timestamp);
+            }
+        }
+
+        private HostLedger ledger(String hostId) {
+            HostLedger held = ledgers().get(hostId);
+            return held != null ? held : HostLedger.empty(hostId);
+        }
+
+        private void commit(HostLedger before, HostLedger.Outcome outcome, long timestamp) {
+            HostLedger after = outcome.ledger();
+            if (after != before) {
+                reindex(before, after);
+                ledgers().put(after.hostId(), after);
+            }
+            for (ClaimChanged change : outcome.changes()) {
+                listener.changed(change);
+                forward(CLAIMS_OUT, change, timestamp);
+            }
+        }
+
+        /** Keeps the expiry index in step: GRANTED claims of the old ledger out, those of the new one in. */
+        private void reindex(HostLedger before, HostLedger after) {
+            for (ClaimChanged claim : before.claims()) {
+                if (claim.state() == ClaimState.GRANTED) {
+                    expiries().delete(expiryKey(claim.expiresAt(), claim.claimId()));
+                }
+            }
+            for (ClaimChanged claim : after.claims()) {
+                if (claim.state() == ClaimState.GRANTED) {
+                    expiries().put(expiryKey(claim.expiresAt(), claim.claimId()), after.hostId());
+                }
+            }
+        }
+
+        private void forward(String sink, Object payload, long timestamp) {
+            ProducerRecord<String, byte[]> out = codec.record(payload);
+            context().forward(new Record<>(out.key().getBytes(UTF_8), new Outbound(out.topic(), out.value(), -1),
+                    timestamp, out.headers()), sink);
+        }
+
+        private void deadLetter(Record<byte[], byte[]> record, RecordMetadata metadata, String reason) {
+            ConsumerRecord<byte[], byte[]> consumed = new ConsumerRecord<>(metadata.topic(), metadata.partition(),
+                    metadata.offset(), record.timestamp(), TimestampType.CREATE_TIME, -1, -1, record.key(),
+                    record.value(), new RecordHeaders(record.headers().toArray()), Optional.empty());
+            ProducerRecord<byte[], byte[]> letter = DeadLetters.of(consumed, new IllegalArgumentException(reason));
+            log.warn("dead-lettering {}-{}@{}: {}", metadata.topic(), metadata.partition(), metadata.offset(), reason);
+            listener.deadLettered(metadata.topic(), reason);
+            context().forward(new Record<>(letter.key(),
+                    new Outbound(letter.topic(), letter.value(), letter.partition()), record.timestamp(),
+                    letter.headers()), DEAD_LETTERS);
+        }
+
+        private ProcessorContext<byte[], Outbound> context() {
+            return java.util.Objects.requireNonNull(context, "init not called");
+        }
+
+        private KeyValueStore<String, HostLedger> ledgers() {
+            return java.util.Objects.requireNonNull(ledgers, "init not called");
+        }
+
+        private KeyValueStore<String, String> expiries() {
+            return java.util.Objects.requireNonNull(expiries, "init not called");
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package io.vgpufleet.inventory.claims.bench;
+
+import io.vgpufleet.contracts.claims.ClaimCapacity;
+import io.vgpufleet.contracts.claims.ClaimItem;
+import io.vgpufleet.contracts.host.EccMode;
+import io.vgpufleet.contracts.host.HostKind;
+import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.host.NvmlFacts;
+import io.vgpufleet.contracts.host.PhysicalGpu;
+import io.vgpufleet.contracts.host.VgpuClass;
+import io.vgpufleet.contracts.host.VgpuManagerStatus;
+import io.vgpufleet.contracts.host.VgpuTypeCapacity;
+import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.EventPublisher;
+import io.vgpufleet.inventory.InventoryServiceApplication;
+import io.vgpufleet.inventory.claims.streams.ClaimStreams;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.tools.ProducerPerformance;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * Benchmark main (not a test): claims per second and claim latency through the whole claim path
+ * ({@code POST /api/v1/claims} on one inventory-service instance: placement, directory check, command to
+ * Kafka, the Kafka Streams ledger under exactly_once_v2, the outcome back through the claim topic), then
+ * Kafka's own {@code ProducerPerformance} ({@code acks=all}, records the size of a claim command) on the
+ * same in-JVM KRaft broker, and the ratio. Prints the machine. Run with the test classpath:
+ *
+ * <pre>{@code
+ * mvn -o -q -pl inventory-service dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * java -Xmx3g -cp inventory-service/target/test-classes:inventory-service/target/classes:$(cat /tmp/cp.txt) \
+ *     io.vgpufleet.inventory.claims.bench.ClaimBench [claims] [concurrency] [producer records]
+ * }</pre>
+ */
+public final class ClaimBench {
+
+    private static final String TYPE = "nvidia-700";
+    private static final int HOSTS = 500;
+    private static final int GPUS = 8;
+    private static final int PER_GPU = 16;
+
+    private ClaimBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int claims = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int concurrency = args.length > 1 ? Integer.parseInt(args[1]) : 128;
+        int producerRecords = args.length > 2 ? Integer.parseInt(args[2]) : 500_000;
+        int warmUp = Math.min(2_000, claims / 5);
+        if (claims + warmUp > HOSTS * GPUS * PER_GPU) {
+            throw new IllegalArgumentException("at most " + (HOSTS * GPUS * PER_GPU - warmUp) + " claims fit the fleet");
+        }
+        machine();
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperty("auto.create.topics.enable", "false");
+        broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+        broker.brokerProperty("transaction.state.log.replication.factor", "1");
+        broker.brokerProperty("transaction.state.log.min.isr", "1");
+        broker.afterPropertiesSet();
+        String bootstrap = broker.getBrokersAsString();
+        Path state = Files.createTempDirectory("claim-bench");
+        ConfigurableApplicationContext service = new SpringApplicationBuilder(InventoryServiceApplication.class).run(
+                "--server.port=0", "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--vgpu.inventory.claims.streams.application-id=claim-bench",
+                "--vgpu.inventory.claims.streams.state-dir=" + state,
+                "--server.tomcat.threads.max=" + Math.max(200, concurrency + 16),
+                "--logging.level.root=WARN");
+        try {
+            EventPublisher publisher = service.getBean(EventPublisher.class);
+            for (int h = 0; h < HOSTS; h++) {
+                publisher.publish(host(h));
+            }
+            publisher.flush();
+            String base = "http://127.0.0.1:" + service.getEnvironment().getProperty("local.server.port");
+            HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+            waitUntil(() -> service.getBean(ClaimStreams.class).streamsState() == KafkaStreams.State.RUNNING
+                    && get(http, base + "/api/v1/capacity?type=" + TYPE).contains("\"headroom\":" + HOSTS * GPUS * PER_GPU));
+
+            System.out.printf("fleet: %d hosts x %d pGPUs, %d free of %s; %d claims after %d warm-up, %d clients%n",
+                    HOSTS, GPUS, HOSTS * GPUS * PER_GPU, TYPE, claims, warmUp, concurrency);
+            run(http, base, warmUp, concurrency, "warm-up");
+            long[] latencies = run(http, base, claims, concurrency, "timed");
+            double seconds = latencies[latencies.length - 1] / 1e9;
+            long[] sorted = Arrays.copyOf(latencies, latencies.length - 1);
+            Arrays.sort(sorted);
+            double claimRate = claims / seconds;
+            System.out.printf("claims: %,.0f claims/s; latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
+                    claimRate, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999), sorted[sorted.length - 1] / 1e6);
+
+            int recordSize = EventCodec.toJson(sampleCommand()).length;
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("bench-raw-producer", 12, (short) 1))).all().get();
+            }
+            String producerOut = capture(() -> ProducerPerformance.main(new String[] {
+                "--topic", "bench-raw-producer", "--num-records", Integer.toString(producerRecords),
+                "--record-size", Integer.toString(recordSize), "--throughput", "-1",
+                "--producer-props", "acks=all", "bootstrap.servers=" + bootstrap}));
+            String last = producerOut.lines().filter(line -> line.contains("records sent")).reduce((a, b) -> b).orElse("");
+            System.out.println("ProducerPerformance (acks=all, " + recordSize + " B records, same broker): " + last);
+            double rawRate = Double.parseDouble(last.replaceAll(".*sent, ([0-9.]+) records/sec.*", "$1"));
+            System.out.printf("ratio: claims/s / raw producer records/s = %.1f %% (target >= 25 %%); claim p99 %.1f ms"
+                    + " (target <= 250 ms)%n", 100 * claimRate / rawRate, ms(sorted, 0.99));
+        } finally {
+            service.close();
+            broker.destroy();
+        }
+    }
+
+    /** Sends {@code count} claims from {@code concurrency} clients; latencies in ns, the elapsed time last. */
+    private static long[] run(HttpClient http, String base, int count, int concurrency, String label) throws Exception {
+        long[] latencies = new long[count + 1];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
+        long start = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < concurrency; c++) {
+            done.add(clients.submit(() -> {
+                for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                    String body = "{\"vmId\":\"vm-" + label + "-" + i + "\",\"requester\":\"bench\",\"placement\":{\"typeId\":\""
+                            + TYPE + "\"}}";
+                    long t0 = System.nanoTime();
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/claims"))
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    latencies[i] = System.nanoTime() - t0;
+                    if (response.statusCode() != 201) {
+                        refused.incrementAndGet();
+                        if (refused.get() <= 3) {
+                            System.out.println(label + ": " + response.statusCode() + " " + response.body());
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> future : done) {
+            future.get();
+        }
+        latencies[count] = System.nanoTime() - start;
+        clients.shutdown();
+        System.out.printf("%s: %d claims in %.2f s, %d not granted%n", label, count, latencies[count] / 1e9, refused.get());
+        return latencies;
+    }
+
+    private static double ms(long[] sorted, double quantile) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(quantile * sorted.length) - 1)] / 1e6;
+    }
+
+    private static HostSnapshot host(int index) {
+        List<PhysicalGpu> gpus = new ArrayList<>();
+        for (int g = 0; g < GPUS; g++) {
+            gpus.add(new PhysicalGpu(String.format("GPU-%08x-0000-4000-8000-%012x", index, g),
+                    String.format("0000:%02x:00.0", 0x10 + g), "NVIDIA A16", 16384, g / 4, "0-31", EccMode.OFF,
+                    HostKind.MDEV, false, NvmlFacts.unavailable("NVML_ERROR_LIBRARY_NOT_FOUND"),
+                    List.of(new VgpuTypeCapacity(TYPE, "NVIDIA A16-1B", VgpuClass.B, 1024, PER_GPU, PER_GPU, 1, 45,
+                            "5120x2880", "vfio-pci", null)), List.of()));
+        }
+        return new HostSnapshot(String.format("bench-%04d", index), 1, Instant.now(), "bench", HostKind.MDEV,
+                new VgpuManagerStatus(true, "550.54.16", List.of()), gpus, List.of());
+    }
+
+    private static ClaimCapacity sampleCommand() {
+        return new ClaimCapacity(UUID.randomUUID().toString(), UUID.randomUUID().toString(), "bench-0001", "vm-timed-12345",
+                "bench", 120, List.of(new ClaimItem("GPU-00000001-0000-4000-8000-000000000003", "0000:13:00.0", TYPE,
+                        UUID.randomUUID().toString(), 0)), Instant.now());
+    }
+
+    private static String get(HttpClient http, String uri) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private static void waitUntil(Check check) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (!check.ok()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the service did not get ready in 2 minutes");
+            }
+            Thread.sleep(200); // polling a readiness condition in a bench main, not synchronising a test
+        }
+    }
+
+    /** Runs the action with System.out copied into the returned text (ProducerPerformance prints its figures). */
+    private static String capture(Action action) throws Exception {
+        PrintStream original = System.out;
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                original.write(b);
+                copy.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                original.write(b, off, len);
+                copy.write(b, off, len);
+            }
+        }, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setOut(original);
+        }
+        return copy.toString(StandardCharsets.UTF_8);
+    }
+
+    private static void machine() throws Exception {
+        Properties os = System.getProperties();
+        String cpu = Files.lines(Path.of("/proc/cpuinfo")).filter(line -> line.startsWith("model name")).findFirst()
+                .map(line -> line.replaceFirst("model name\\s*:\\s*", "")).orElse("unknown");
+        String memory = Files.lines(Path.of("/proc/meminfo")).filter(line -> line.startsWith("MemTotal")).findFirst()
+                .orElse("unknown");
+        System.out.printf("machine: %d cores (%s), %s, load average %.2f, Java %s (%s), heap max %d MiB, %s %s%n",
+                Runtime.getRuntime().availableProcessors(), cpu, memory.replaceAll("\\s+", " "),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), os.getProperty("java.version"),
+                os.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20, os.getProperty("os.name"),
+                os.getProperty("os.arch"));
+    }
+}

@@ -249,20 +249,6 @@ class HealthTopologyTest {
     }
 
     @Test
-    void theDrainIdIsTheSameWhenTheSameTransitionIsReplayed() {
-        GpuHealthChanged change = new GpuHealthChanged(GPU, HOST, GpuHealth.DEGRADED, GpuHealth.DRAINING,
-                Rules.PAGE_RETIREMENT_PENDING, java.util.Map.of(), T0);
-
-        assertThat(HealthTopology.drainRequestFor(change)).isEqualTo(HealthTopology.drainRequestFor(change));
-        assertThat(HealthTopology.drainRequestFor(change)).hasValueSatisfying(drain ->
-                assertThat(drain.health()).isEqualTo(GpuHealth.DRAINING));
-        assertThat(HealthTopology.drainRequestFor(new GpuHealthChanged(GPU, HOST, GpuHealth.DRAINING,
-                GpuHealth.FAILED, Rules.DOUBLE_BIT_ECC, java.util.Map.of(), T0))).as("draining already").isEmpty();
-        assertThat(HealthTopology.drainRequestFor(new GpuHealthChanged(GPU, HOST, GpuHealth.HEALTHY,
-                GpuHealth.DEGRADED, Rules.RETIRED_PAGES, java.util.Map.of(), T0))).isEmpty();
-    }
-
-    @Test
     void recordsCarryCloudEventsHeaders() {
         send(Signals.ecc(now(), 0, 1, 0));
 

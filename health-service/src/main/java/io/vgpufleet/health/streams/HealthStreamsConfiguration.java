@@ -1,6 +1,7 @@
 package io.vgpufleet.health.streams;
 
 import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.health.hosts.GpuFacts;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
@@ -75,6 +76,11 @@ class HealthStreamsConfiguration {
         @Override
         public void stateChanged(GpuHealthState state) {
             listeners.forEach(listener -> listener.stateChanged(state));
+        }
+
+        @Override
+        public void described(GpuFacts facts) {
+            listeners.forEach(listener -> listener.described(facts));
         }
     }
 }

@@ -46,6 +46,9 @@ class HealthStreamsConfiguration {
         config.put(StreamsConfig.STATE_DIR_CONFIG, streams.getStateDir());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getCommitInterval().toMillis());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        if (!streams.getApplicationServer().isBlank()) {
+            config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, streams.getApplicationServer());
+        }
         return new HealthStreams(
                 HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config);
     }

@@ -18,6 +18,8 @@ import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.contracts.host.EccMode;
+import io.vgpufleet.health.hosts.Snapshots;
 import io.vgpufleet.service.testing.ServiceChecks;
 import io.vgpufleet.testing.KafkaBroker;
 import io.vgpufleet.testing.RealKafka;
@@ -28,8 +30,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,6 +59,9 @@ class HealthServiceIT {
     private static final String FAILING_GPU = "GPU-0a0a0a0a-0000-4000-8000-000000000001";
     private static final String RETIRING_GPU = "GPU-0a0a0a0a-0000-4000-8000-000000000002";
     private static final String CORDONED_GPU = "GPU-0a0a0a0a-0000-4000-8000-000000000003";
+    private static final String HOSTING_GPU = "GPU-0a0a0a0a-0000-4000-8000-000000000004";
+    private static final String EMPTY_GPU = "GPU-0a0a0a0a-0000-4000-8000-000000000005";
+    private static final String SNAPSHOT_HOST = "health-it-snapshot-host";
     private static final String HOST = "health-it-host";
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -181,6 +193,62 @@ class HealthServiceIT {
             assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
                     assertThat(type).contains("problem+json"));
         });
+    }
+
+    @Test
+    void withHostSnapshotsOnlyAPgpuThatHostsVgpusIsDrainedAndItsMetersCarryDcgmLabels(KafkaBroker broker)
+            throws Exception {
+        publisher.publish(Snapshots.snapshot(SNAPSHOT_HOST, Instant.now(),
+                List.of(Snapshots.gpu(HOSTING_GPU, "0000:3b:00.0", EccMode.ON),
+                        Snapshots.gpu(EMPTY_GPU, "0000:af:00.0", EccMode.ON)),
+                List.of(Snapshots.vgpu(41, HOSTING_GPU, Snapshots.WORKSTATION_TYPE)))).get();
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(get("/api/v1/gpus/" + HOSTING_GPU + "/health").body()).contains("\"hostedVgpus\":1");
+            assertThat(get("/api/v1/gpus/" + EMPTY_GPU + "/health").body()).contains("\"hostedVgpus\":0");
+        });
+
+        for (String gpu : List.of(HOSTING_GPU, EMPTY_GPU)) {
+            publisher.publish(new EccErrorsObserved(SNAPSHOT_HOST, gpu, Instant.now(), SignalSource.EVENT,
+                    new EccCounters(0, 1, 0, 1), new EccCounters(0, 1, 0, 1))).get();
+        }
+
+        GpuHealthChanged failed = awaitHealth(broker, HOSTING_GPU, change -> change.current() == GpuHealth.FAILED);
+        awaitCordon(broker, HOSTING_GPU, GpuCordonChanged::cordoned);
+        assertThat(awaitDrain(broker, HOSTING_GPU).drainId())
+                .isEqualTo("drain-" + HOSTING_GPU + "-" + failed.changedAt().toEpochMilli());
+        awaitHealth(broker, EMPTY_GPU, change -> change.current() == GpuHealth.FAILED);
+        awaitCordon(broker, EMPTY_GPU, GpuCordonChanged::cordoned);
+        // the cordon and a drain would commit in one transaction: with the cordon visible, no drain is coming
+        assertThat(committed(broker, TopicCatalogue.DRAIN_REQUESTS.name(), EMPTY_GPU)).as("nothing to move").isEmpty();
+
+        String scrape = get("/actuator/prometheus").body();
+        assertThat(scrape).contains("DCGM_FI_DEV_ECC_DBE_VOL_TOTAL{Hostname=\"" + SNAPSHOT_HOST + "\",UUID=\""
+                + EMPTY_GPU + "\",device=\"nvidia1\",gpu=\"1\",modelName=\"Tesla T4\",pci_bus_id=\"00000000:AF:00.0\"} 1.0");
+    }
+
+    /** Every committed record with this key on the topic, read to its end. */
+    private static List<ConsumerRecord<byte[], byte[]>> committed(KafkaBroker broker, String topic, String key) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+            await().atMost(DEADLINE).until(() -> {
+                consumer.poll(Duration.ofMillis(100)).forEach(record -> {
+                    if (key.equals(TopicProbe.key(record))) {
+                        found.add(record);
+                    }
+                });
+                return partitions.stream().allMatch(partition -> consumer.position(partition) >= ends.get(partition));
+            });
+            return found;
+        }
     }
 
     private GpuHealthChanged awaitHealth(KafkaBroker broker, String gpu, Predicate<GpuHealthChanged> match) {

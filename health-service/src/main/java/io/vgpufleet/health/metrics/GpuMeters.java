@@ -1,6 +1,7 @@
 package io.vgpufleet.health.metrics;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
@@ -8,9 +9,12 @@ import io.vgpufleet.contracts.health.HealthSignal;
 import io.vgpufleet.contracts.health.PagesRetired;
 import io.vgpufleet.contracts.health.RowsRemapped;
 import io.vgpufleet.contracts.health.XidErrorObserved;
+import io.vgpufleet.health.hosts.GpuFacts;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.streams.HealthTopology;
 import io.vgpufleet.service.messaging.ServiceMetrics;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class GpuMeters implements HealthTopology.Listener {
 
     private final MeterRegistry registry;
-    private final Map<String, Map<String, AtomicLong>> values = new ConcurrentHashMap<>();
+    private final Map<String, Pgpu> pgpus = new ConcurrentHashMap<>();
 
     public GpuMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -70,30 +74,56 @@ public final class GpuMeters implements HealthTopology.Listener {
         }
     }
 
+    /**
+     * A pGPU's facts from its host's snapshot: its gauges take dcgm-exporter's {@code gpu}, {@code pci_bus_id},
+     * {@code device} and {@code modelName} labels (empty until then). Gauges whose labels change are registered
+     * again under the new labels, keeping their values; the old series end.
+     */
+    @Override
+    public void described(GpuFacts facts) {
+        Labels labels = new Labels(Integer.toString(facts.index()), facts.pciBusId(), facts.device(), facts.model(),
+                facts.hostId());
+        Pgpu pgpu = pgpus.get(facts.gpuUuid());
+        if (pgpu == null) {
+            pgpus.computeIfAbsent(facts.gpuUuid(), gpu -> register(gpu, labels, new ConcurrentHashMap<>()));
+        } else if (!pgpu.labels().equals(labels)) {
+            synchronized (this) {
+                pgpu.meters().forEach(registry::remove);
+                pgpus.put(facts.gpuUuid(), register(facts.gpuUuid(), labels, pgpu.values()));
+            }
+        }
+    }
+
     /** The pGPU's gauges, registered on first sight with the labels known then. */
     private Map<String, AtomicLong> gauges(String gpuUuid, String hostId) {
-        return values.computeIfAbsent(gpuUuid, gpu -> {
-            Map<String, AtomicLong> gauges = new ConcurrentHashMap<>();
-            Tags dcgm = Tags.of(
-                    HealthMetrics.LABEL_GPU, "",
-                    HealthMetrics.LABEL_UUID, gpu,
-                    HealthMetrics.LABEL_PCI_BUS_ID, "",
-                    HealthMetrics.LABEL_DEVICE, "",
-                    HealthMetrics.LABEL_MODEL_NAME, "",
-                    HealthMetrics.LABEL_HOSTNAME, hostId);
-            for (String name : HealthMetrics.DCGM_GAUGES) {
-                AtomicLong value = new AtomicLong();
-                gauges.put(name, value);
-                Gauge.builder(name, value, AtomicLong::doubleValue).tags(dcgm).strongReference(true).register(registry);
-            }
-            AtomicLong health = new AtomicLong();
-            gauges.put(HealthMetrics.HEALTH_STATE, health);
-            Gauge.builder(HealthMetrics.HEALTH_STATE, health, AtomicLong::doubleValue)
-                    .description("pGPU verdict: 0 HEALTHY, 1 DEGRADED, 2 DRAINING, 3 FAILED")
-                    .tags(HealthMetrics.LABEL_UUID, gpu, HealthMetrics.LABEL_HOSTNAME, hostId)
-                    .strongReference(true)
-                    .register(registry);
-            return gauges;
-        });
+        return pgpus.computeIfAbsent(gpuUuid,
+                gpu -> register(gpu, new Labels("", "", "", "", hostId), new ConcurrentHashMap<>())).values();
     }
+
+    private Pgpu register(String gpu, Labels labels, Map<String, AtomicLong> values) {
+        List<Meter> meters = new ArrayList<>();
+        Tags dcgm = Tags.of(
+                HealthMetrics.LABEL_GPU, labels.gpu(),
+                HealthMetrics.LABEL_UUID, gpu,
+                HealthMetrics.LABEL_PCI_BUS_ID, labels.pciBusId(),
+                HealthMetrics.LABEL_DEVICE, labels.device(),
+                HealthMetrics.LABEL_MODEL_NAME, labels.modelName(),
+                HealthMetrics.LABEL_HOSTNAME, labels.hostname());
+        for (String name : HealthMetrics.DCGM_GAUGES) {
+            AtomicLong value = values.computeIfAbsent(name, key -> new AtomicLong());
+            meters.add(Gauge.builder(name, value, AtomicLong::doubleValue).tags(dcgm).strongReference(true)
+                    .register(registry));
+        }
+        AtomicLong health = values.computeIfAbsent(HealthMetrics.HEALTH_STATE, key -> new AtomicLong());
+        meters.add(Gauge.builder(HealthMetrics.HEALTH_STATE, health, AtomicLong::doubleValue)
+                .description("pGPU verdict: 0 HEALTHY, 1 DEGRADED, 2 DRAINING, 3 FAILED")
+                .tags(HealthMetrics.LABEL_UUID, gpu, HealthMetrics.LABEL_HOSTNAME, labels.hostname())
+                .strongReference(true)
+                .register(registry));
+        return new Pgpu(labels, values, meters);
+    }
+
+    private record Labels(String gpu, String pciBusId, String device, String modelName, String hostname) {}
+
+    private record Pgpu(Labels labels, Map<String, AtomicLong> values, List<Meter> meters) {}
 }

@@ -16,9 +16,11 @@ import java.util.List;
  *
  * <p>Labels are dcgm-exporter's: {@code gpu}, {@code UUID}, {@code pci_bus_id}, {@code device},
  * {@code modelName}, {@code Hostname}. Health signals carry the pGPU UUID and the host id, which fill
- * {@code UUID} and {@code Hostname}; {@code gpu}, {@code pci_bus_id}, {@code device} and {@code modelName}
- * are empty until the service reads host snapshots (which carry the PCI address and model). Per pGPU by
- * design: a fleet has thousands of pGPUs, a bounded number.
+ * {@code UUID} and {@code Hostname}; {@code gpu} (NVML index: position in PCI bus order on the host),
+ * {@code pci_bus_id} (NVML's form, {@code 00000000:3B:00.0}), {@code device} ({@code nvidia<gpu>}) and
+ * {@code modelName} come from the host's snapshot ({@code hosts.GpuFacts}) and are empty until one is read.
+ * {@code Hostname} is the host id the agent reports. Per pGPU by design: a fleet has thousands of pGPUs, a
+ * bounded number.
  */
 public final class HealthMetrics {
 

@@ -20,6 +20,9 @@ import java.util.TreeMap;
  * @param correctedErrors corrected volatile ECC errors as they arrived, within the rate window
  * @param transitions instants of verdict changes within the flap window
  * @param cordon the latest cordon anyone published for the pGPU; {@code null} when none was seen
+ * @param configuration the pGPU as its host's latest snapshot describes it; {@code null} until a snapshot is seen
+ * @param drainRequestedAt when the policy last asked for a drain of this pGPU in its current DRAINING or FAILED
+ *     spell; {@code null} when it has not (or the spell ended, or the pGPU was seen empty since)
  */
 public record GpuHealthState(
         String gpuUuid,
@@ -32,7 +35,9 @@ public record GpuHealthState(
         Map<GpuHealth, Instant> lastEvidence,
         List<CorrectedErrors> correctedErrors,
         List<Instant> transitions,
-        Cordon cordon) {
+        Cordon cordon,
+        GpuConfiguration configuration,
+        Instant drainRequestedAt) {
 
     /** Rule of a pGPU that no rule has judged yet. */
     public static final String INITIAL_RULE = "no-evidence";
@@ -58,7 +63,7 @@ public record GpuHealthState(
     /** A pGPU first seen: HEALTHY, nothing held against it. */
     public static GpuHealthState initial(String gpuUuid, String hostId, Instant now) {
         return new GpuHealthState(gpuUuid, hostId, GpuHealth.HEALTHY, INITIAL_RULE, Map.of(), now, Map.of(), Map.of(),
-                List.of(), List.of(), null);
+                List.of(), List.of(), null, null, null);
     }
 
     public boolean cordoned() {
@@ -67,23 +72,33 @@ public record GpuHealthState(
 
     GpuHealthState withHostId(String value) {
         return new GpuHealthState(gpuUuid, value, health, rule, evidence, since, findings, lastEvidence,
-                correctedErrors, transitions, cordon);
+                correctedErrors, transitions, cordon, configuration, drainRequestedAt);
     }
 
     GpuHealthState withEvidence(
             Map<String, Finding> newFindings, Map<GpuHealth, Instant> newLastEvidence, List<CorrectedErrors> samples) {
         return new GpuHealthState(gpuUuid, hostId, health, rule, evidence, since, newFindings, newLastEvidence,
-                samples, transitions, cordon);
+                samples, transitions, cordon, configuration, drainRequestedAt);
     }
 
     GpuHealthState withVerdict(
             GpuHealth value, String newRule, Map<String, String> newEvidence, Instant at, List<Instant> newTransitions) {
         return new GpuHealthState(gpuUuid, hostId, value, newRule, newEvidence, at, findings, lastEvidence,
-                correctedErrors, newTransitions, cordon);
+                correctedErrors, newTransitions, cordon, configuration, drainRequestedAt);
     }
 
     GpuHealthState withCordon(Cordon value) {
         return new GpuHealthState(gpuUuid, hostId, health, rule, evidence, since, findings, lastEvidence,
-                correctedErrors, transitions, value);
+                correctedErrors, transitions, value, configuration, drainRequestedAt);
+    }
+
+    GpuHealthState withConfiguration(GpuConfiguration value) {
+        return new GpuHealthState(gpuUuid, hostId, health, rule, evidence, since, findings, lastEvidence,
+                correctedErrors, transitions, cordon, value, drainRequestedAt);
+    }
+
+    GpuHealthState withDrainRequestedAt(Instant value) {
+        return new GpuHealthState(gpuUuid, hostId, health, rule, evidence, since, findings, lastEvidence,
+                correctedErrors, transitions, cordon, configuration, value);
     }
 }

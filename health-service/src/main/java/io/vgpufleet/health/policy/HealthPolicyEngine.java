@@ -1,5 +1,6 @@
 package io.vgpufleet.health.policy;
 
+import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
 import io.vgpufleet.contracts.health.GpuHealth;
@@ -84,7 +85,7 @@ public final class HealthPolicyEngine {
             findings.put(Rules.GPU_LOST, new Finding(Rules.GPU_LOST, GpuHealth.FAILED,
                     evidence(signal, "reason", lost.reason()), lost.observedAt()));
         }
-        return decide(current, findings, seen, samples, now);
+        return drain(decide(current, findings, seen, samples, now), now);
     }
 
     /** The passing of time: the rate window slides, the hysteresis may let the verdict recover. */
@@ -94,26 +95,35 @@ public final class HealthPolicyEngine {
         List<GpuHealthState.CorrectedErrors> samples = new ArrayList<>(state.correctedErrors());
         Finding rate = findings.get(Rules.CORRECTED_ECC_RATE);
         correctedRate(findings, samples, now, rate == null ? null : rate.evidence(), rate == null ? now : rate.observedAt());
-        return decide(state, findings, seen, samples, now);
+        return drain(decide(state, findings, seen, samples, now), now);
     }
 
     /**
-     * The pGPU's configuration as its host reports it; the seam for the ECC-off-under-compute rule until
-     * host snapshots are consumed.
+     * The pGPU's configuration as its host's latest snapshot reports it: the ECC-off-under-compute rule, and
+     * whether a DRAINING or FAILED pGPU has vGPUs to move (see {@link #drain}).
      */
     public Decision configure(GpuHealthState state, GpuConfiguration configuration, Instant now) {
         GpuHealthState current = state == null
                 ? GpuHealthState.initial(configuration.gpuUuid(), configuration.hostId(), now)
                 : state;
+        if (!configuration.hostId().equals(current.hostId())) {
+            current = current.withHostId(configuration.hostId());
+        }
+        if (!configuration.equals(current.configuration())) {
+            current = current.withConfiguration(configuration);
+        }
         Map<GpuHealth, Instant> seen = held(current.findings(), current.lastEvidence(), now);
         Map<String, Finding> findings = new TreeMap<>(current.findings());
         if (policy.eccDisabledDegradesCompute() && !configuration.eccEnabled() && configuration.servesComputeTypes()) {
+            Finding held = findings.get(Rules.ECC_DISABLED_FOR_COMPUTE);
             findings.put(Rules.ECC_DISABLED_FOR_COMPUTE, new Finding(Rules.ECC_DISABLED_FOR_COMPUTE,
-                    GpuHealth.DEGRADED, Map.of("eccEnabled", "false", "servesComputeTypes", "true"), now));
+                    GpuHealth.DEGRADED, Map.of("eccEnabled", "false", "servesComputeTypes", "true",
+                            "hostedVgpus", Integer.toString(configuration.hostedVgpus())),
+                    held == null ? now : held.observedAt()));
         } else {
             findings.remove(Rules.ECC_DISABLED_FOR_COMPUTE);
         }
-        return decide(current, findings, seen, current.correctedErrors(), now);
+        return drain(decide(current, findings, seen, current.correctedErrors(), now), now);
     }
 
     /**
@@ -257,7 +267,7 @@ public final class HealthPolicyEngine {
         }
         GpuHealth next = target.compareTo(current) > 0 ? target : max(target, min(current, floor));
         if (next == current) {
-            return new Decision(state, Optional.empty(), Optional.empty());
+            return new Decision(state, Optional.empty(), Optional.empty(), Optional.empty());
         }
 
         String rule;
@@ -303,16 +313,46 @@ public final class HealthPolicyEngine {
             String reason = "verdict " + next + " by rule " + change.rule();
             GpuCordonChanged cordon = new GpuCordonChanged(state.gpuUuid(), state.hostId(), true, reason, actor, now);
             return new Decision(state.withCordon(new Cordon(true, actor, reason, now)), Optional.of(change),
-                    Optional.of(cordon));
+                    Optional.of(cordon), Optional.empty());
         }
         if (next == GpuHealth.HEALTHY && state.cordoned() && state.cordon().byPolicy()) {
             String actor = Cordon.POLICY_PREFIX + Rules.RECOVERED;
             String reason = "verdict HEALTHY after " + change.evidence().getOrDefault("previousRule", "evidence cleared");
             GpuCordonChanged uncordon = new GpuCordonChanged(state.gpuUuid(), state.hostId(), false, reason, actor, now);
             return new Decision(state.withCordon(new Cordon(false, actor, reason, now)), Optional.of(change),
-                    Optional.of(uncordon));
+                    Optional.of(uncordon), Optional.empty());
         }
-        return new Decision(state, Optional.of(change), Optional.empty());
+        return new Decision(state, Optional.of(change), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Whether the pGPU's vGPUs must be moved: a DRAINING or FAILED pGPU that hosts vGPUs (or whose host has not
+     * said yet: a missing snapshot must not lose a drain) gets one {@link DrainRequested} per spell. One that
+     * hosts none is cordoned and nothing more; should vGPUs appear on it later (created before the cordon
+     * reached placement, or moved back by hand), a drain is requested then. Seeing the pGPU empty, or leaving
+     * DRAINING and FAILED, ends the request, so vGPUs that appear after a finished drain are asked for again.
+     * The id is {@code drain-<pGPU UUID>-<epoch millis of the request>}: at a verdict change that is the
+     * change's time, so a replay of the same transition repeats the id.
+     */
+    static Decision drain(Decision decision, Instant now) {
+        GpuHealthState state = decision.state();
+        boolean evacuating = state.health() == GpuHealth.DRAINING || state.health() == GpuHealth.FAILED;
+        GpuConfiguration configuration = state.configuration();
+        boolean empty = configuration != null && configuration.hostedVgpus() == 0;
+        if (!evacuating || empty) {
+            return state.drainRequestedAt() == null ? decision : new Decision(state.withDrainRequestedAt(null),
+                    decision.healthChange(), decision.cordonChange(), Optional.empty());
+        }
+        if (state.drainRequestedAt() != null) {
+            return decision;
+        }
+        String reason = "verdict " + state.health() + " by rule " + state.rule()
+                + (configuration == null ? "; the host has not reported the pGPU's vGPUs yet"
+                        : "; the pGPU hosts " + configuration.hostedVgpus() + " vGPU(s)");
+        DrainRequested request = new DrainRequested("drain-" + state.gpuUuid() + "-" + now.toEpochMilli(),
+                state.gpuUuid(), state.hostId(), state.health(), state.rule(), reason, now);
+        return new Decision(state.withDrainRequestedAt(now), decision.healthChange(), decision.cordonChange(),
+                Optional.of(request));
     }
 
     private List<Instant> recent(List<Instant> transitions, Instant now) {

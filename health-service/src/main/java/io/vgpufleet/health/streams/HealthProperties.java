@@ -123,6 +123,7 @@ public class HealthProperties {
         private Duration tickInterval = Duration.ofSeconds(5);
         private String stateDir = System.getProperty("java.io.tmpdir") + "/vgpu-health-streams";
         private Duration commitInterval = Duration.ofMillis(100);
+        private String applicationServer = "";
 
         public String getApplicationId() {
             return applicationId;
@@ -154,6 +155,19 @@ public class HealthProperties {
 
         public void setStateDir(String value) {
             this.stateDir = value;
+        }
+
+        /**
+         * {@code host:port} where other instances reach this one's REST API; set it on every instance when
+         * running more than one, so queries for a pGPU are forwarded to the instance that owns it. Empty: one
+         * instance, every query answered locally.
+         */
+        public String getApplicationServer() {
+            return applicationServer;
+        }
+
+        public void setApplicationServer(String value) {
+            this.applicationServer = value;
         }
 
         public Duration getCommitInterval() {

@@ -6,7 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -20,9 +25,9 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Runs the {@link HealthTopology} for as long as the Spring context runs, and answers interactive queries on
- * its store. One instance owns every partition today; with several instances a query for a pGPU owned
- * elsewhere must be routed to its owner ({@code KafkaStreams#queryMetadataForKey}), which this class does
- * not do yet: {@link #state(String)} answers only for local partitions.
+ * its store. {@link #state(String)} and {@link #states()} answer from this instance's partitions only; with
+ * several instances ({@code application.server} set on each), {@link #remoteOwnerOf(String)} says which
+ * instance owns a pGPU and {@link #otherInstances()} lists the others, so the REST layer can route.
  */
 public final class HealthStreams implements SmartLifecycle {
 
@@ -30,11 +35,18 @@ public final class HealthStreams implements SmartLifecycle {
 
     private final Topology topology;
     private final Properties config;
+    private final HostInfo self;
     private volatile KafkaStreams streams;
 
+    /**
+     * @param config Kafka Streams' configuration; with {@code application.server} ({@code host:port} of this
+     *     instance's REST API) queries are routed between instances, without it every query is answered here
+     */
     public HealthStreams(Topology topology, Properties config) {
         this.topology = topology;
         this.config = config;
+        String server = config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "");
+        this.self = server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
     }
 
     @Override
@@ -85,11 +97,46 @@ public final class HealthStreams implements SmartLifecycle {
         return states;
     }
 
-    private ReadOnlyKeyValueStore<String, GpuHealthState> store() {
+    /**
+     * The instance that owns the pGPU's partition, where that is not this one; empty where it is (or where this
+     * instance runs alone, without {@code application.server}).
+     *
+     * @throws StoreUnavailableException while the owner is not known (starting, rebalancing)
+     */
+    public Optional<HostInfo> remoteOwnerOf(String gpuUuid) {
+        if (self == null) {
+            return Optional.empty();
+        }
+        KeyQueryMetadata owner = running().queryMetadataForKey(HealthTopology.STORE, gpuUuid, Serdes.String().serializer());
+        if (owner == null || KeyQueryMetadata.NOT_AVAILABLE.equals(owner) || owner.activeHost() == null
+                || owner.activeHost().port() < 0) {
+            throw new StoreUnavailableException("the owner of pGPU " + gpuUuid + " is not known yet (rebalancing)");
+        }
+        return owner.activeHost().equals(self) ? Optional.empty() : Optional.of(owner.activeHost());
+    }
+
+    /** Every other instance of this application that owns partitions now; empty when running alone. */
+    public List<HostInfo> otherInstances() {
+        if (self == null) {
+            return List.of();
+        }
+        return running().metadataForAllStreamsClients().stream()
+                .map(StreamsMetadata::hostInfo)
+                .filter(host -> !host.equals(self))
+                .distinct()
+                .toList();
+    }
+
+    private KafkaStreams running() {
         KafkaStreams current = streams;
         if (current == null) {
             throw new StoreUnavailableException("the health stream is not running");
         }
+        return current;
+    }
+
+    private ReadOnlyKeyValueStore<String, GpuHealthState> store() {
+        KafkaStreams current = running();
         try {
             return current.store(StoreQueryParameters.fromNameAndType(
                     HealthTopology.STORE, QueryableStoreTypes.<String, GpuHealthState>keyValueStore()));
@@ -103,7 +150,7 @@ public final class HealthStreams implements SmartLifecycle {
 
         private static final long serialVersionUID = 1L;
 
-        StoreUnavailableException(String reason) {
+        public StoreUnavailableException(String reason) {
             super(reason);
         }
     }

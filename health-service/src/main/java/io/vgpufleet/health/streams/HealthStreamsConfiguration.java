@@ -1,6 +1,7 @@
 package io.vgpufleet.health.streams;
 
 import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.health.hosts.GpuFacts;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
@@ -45,6 +46,9 @@ class HealthStreamsConfiguration {
         config.put(StreamsConfig.STATE_DIR_CONFIG, streams.getStateDir());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getCommitInterval().toMillis());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        if (!streams.getApplicationServer().isBlank()) {
+            config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, streams.getApplicationServer());
+        }
         return new HealthStreams(
                 HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config);
     }
@@ -75,6 +79,11 @@ class HealthStreamsConfiguration {
         @Override
         public void stateChanged(GpuHealthState state) {
             listeners.forEach(listener -> listener.stateChanged(state));
+        }
+
+        @Override
+        public void described(GpuFacts facts) {
+            listeners.forEach(listener -> listener.described(facts));
         }
     }
 }

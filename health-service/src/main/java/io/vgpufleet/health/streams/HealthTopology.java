@@ -2,16 +2,16 @@ package io.vgpufleet.health.streams;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
-import io.vgpufleet.contracts.health.GpuHealth;
-import io.vgpufleet.contracts.health.GpuHealthChanged;
 import io.vgpufleet.contracts.health.HealthSignal;
+import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.contracts.messaging.DeadLetters;
 import io.vgpufleet.contracts.messaging.Envelope;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.health.hosts.GpuFacts;
+import io.vgpufleet.health.hosts.HostSnapshots;
 import io.vgpufleet.health.policy.Decision;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
@@ -25,12 +25,16 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -42,12 +46,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
 
 /**
  * The health-service's topology:
  *
  * <pre>
- * vgpu.agent.health-signals.v1 --+
+ * vgpu.agent.host-snapshots.v1 --> split (per pGPU) --> repartition by pGPU UUID (internal gpu-facts topic) --+
+ *                                                                                                            |
+ * vgpu.agent.health-signals.v1 --+-------------------------------------------------------------------------+
  *                                +--> policy (store gpu-health-state) --> vgpu.health.gpu-health.v1
  * vgpu.health.gpu-cordons.v1 ----+        |  punctuate every tick     --> vgpu.health.gpu-cordons.v1
  *                                         |                           --> vgpu.health.drain-requests.v1
@@ -55,26 +62,30 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Signals and cordons are both keyed by pGPU UUID with the same partition count, so one task owns a pGPU's
- * signals, its cordons and its state. The cordon topic is read back so the policy knows an operator's
- * cordon and never lifts it. Records are decoded with the contracts' {@link EventCodec}; one that cannot be
- * read is copied to its topic's dead-letter topic, same partition, with the reason (the contracts'
- * {@link DeadLetters} headers), and processing goes on. Time is the stream thread's wall clock, so the
- * punctuation and the signals see the same clock (and {@code TopologyTestDriver} can advance it).
+ * signals, its cordons and its state. Host snapshots are keyed by host id; each is split into the facts of
+ * its pGPUs ({@link HostSnapshots#facts}), which are re-keyed by pGPU UUID through an internal repartition
+ * topic with the catalogue's partition count, so they too reach the task that owns the pGPU (ADR 0008). The
+ * cordon topic is read back so the policy knows an operator's cordon and never lifts it. Records are decoded
+ * with the contracts' {@link EventCodec}; one that cannot be read is copied to its topic's dead-letter topic,
+ * same partition, with the reason (the contracts' {@link DeadLetters} headers), and processing goes on. Time
+ * is the stream thread's wall clock, so the punctuation and the signals see the same clock (and {@code
+ * TopologyTestDriver} can advance it).
  *
- * <p>A pGPU that enters DRAINING or FAILED from HEALTHY or DEGRADED is also the subject of a
- * {@link DrainRequested} to migration-service, whose id is derived from the pGPU and the time of the
- * transition (a replay of the same transition repeats the id). DRAINING to FAILED asks for no second drain.
+ * <p>Drain requests are decided by the policy ({@code HealthPolicyEngine#drain}): one per DRAINING or FAILED
+ * spell of a pGPU that hosts vGPUs.
  */
 public final class HealthTopology {
 
     public static final String STORE = "gpu-health-state";
     static final String SIGNALS = "health-signals";
     static final String CORDONS_IN = "gpu-cordons-in";
+    static final String SNAPSHOTS = "host-snapshots";
+    static final String SPLIT = "split-host-snapshots";
+    /** The internal topic's name is {@code <application.id>-gpu-facts-repartition}. */
+    static final String FACTS = "gpu-facts";
     static final String POLICY = "policy";
-    static final String HEALTH_OUT = "gpu-health-out";
-    static final String CORDONS_OUT = "gpu-cordons-out";
-    static final String DRAINS_OUT = "drain-requests-out";
-    static final String DEAD_LETTERS = "dead-letters";
+    static final String OUT = "outbound";
+    static final String SNAPSHOT_LETTERS = "host-snapshot-dead-letters";
 
     private static final Logger log = LoggerFactory.getLogger(HealthTopology.class);
 
@@ -86,49 +97,95 @@ public final class HealthTopology {
         default void deadLettered(String topic, String reason) {}
 
         default void stateChanged(GpuHealthState state) {}
+
+        /** A pGPU's facts from its host's latest snapshot, heard by the instance that owns the pGPU. */
+        default void described(GpuFacts facts) {}
     }
 
     private HealthTopology() {}
 
     public static Topology build(HealthPolicyEngine engine, EventCodec codec, Duration tick, Listener listener) {
-        Topology topology = new Topology();
-        topology.addSource(SIGNALS, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                TopicCatalogue.HEALTH_SIGNALS.name());
-        topology.addSource(CORDONS_IN, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
-                TopicCatalogue.GPU_CORDONS.name());
-        topology.addProcessor(POLICY, () -> new PolicyProcessor(engine, codec, tick, listener), SIGNALS, CORDONS_IN);
-        topology.addStateStore(Stores.keyValueStoreBuilder(
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(STORE), Serdes.String(), new GpuHealthStateSerde())
-                .withLoggingEnabled(java.util.Map.of()), POLICY);
-        Serializer<Outbound> bytes = (topic, outbound) -> outbound.value();
-        topology.addSink(HEALTH_OUT, TopicCatalogue.GPU_HEALTH.name(), new ByteArraySerializer(), bytes, POLICY);
-        topology.addSink(CORDONS_OUT, TopicCatalogue.GPU_CORDONS.name(), new ByteArraySerializer(), bytes, POLICY);
-        topology.addSink(DRAINS_OUT, TopicCatalogue.DRAIN_REQUESTS.name(), new ByteArraySerializer(), bytes, POLICY);
-        topology.addSink(DEAD_LETTERS, (key, value, context) -> value.topic(), new ByteArraySerializer(), bytes,
-                new SamePartition(), POLICY);
-        return topology;
+                .withLoggingEnabled(java.util.Map.of()));
+        Consumed<byte[], byte[]> bytes = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
+        Produced<byte[], Outbound> outbound = Produced.with(Serdes.ByteArray(), Outbound.SERDE)
+                .withStreamPartitioner(new SamePartition());
+
+        KStream<byte[], Outbound> split = builder.stream(TopicCatalogue.HOST_SNAPSHOTS.name(),
+                        bytes.withName(SNAPSHOTS))
+                .process(() -> new SnapshotSplitter(codec, listener), Named.as(SPLIT));
+        split.filter((key, value) -> value.topic() != null, Named.as(SNAPSHOT_LETTERS))
+                .to((key, value, context) -> value.topic(), outbound.withName(SNAPSHOT_LETTERS + "-sink"));
+        KStream<byte[], byte[]> facts = split
+                .filter((key, value) -> value.topic() == null, Named.as(FACTS + "-only"))
+                .mapValues(Outbound::value, Named.as(FACTS + "-bytes"))
+                .repartition(Repartitioned.<byte[], byte[]>as(FACTS)
+                        .withKeySerde(Serdes.ByteArray())
+                        .withValueSerde(Serdes.ByteArray())
+                        .withNumberOfPartitions(TopicCatalogue.HEALTH_SIGNALS.partitions()));
+
+        builder.stream(TopicCatalogue.HEALTH_SIGNALS.name(), bytes.withName(SIGNALS))
+                .merge(builder.stream(TopicCatalogue.GPU_CORDONS.name(), bytes.withName(CORDONS_IN)),
+                        Named.as("signals-and-cordons"))
+                .merge(facts, Named.as("and-facts"))
+                .process(() -> new PolicyProcessor(engine, codec, tick, listener), Named.as(POLICY), STORE)
+                .to((key, value, context) -> value.topic(), outbound.withName(OUT));
+        return builder.build();
     }
 
     /**
-     * The drain request for a verdict change that enters DRAINING or FAILED from a better verdict, if it does.
-     * The id is {@code drain-<pGPU UUID>-<epoch millis of the change>}: the same transition, replayed, asks
-     * for the same drain.
+     * A value on its way out; {@code partition} is the dead letter's original partition, or -1 (by key). Between
+     * the splitter and the repartition, {@code topic} is null: the value is a pGPU's facts.
      */
-    static Optional<DrainRequested> drainRequestFor(GpuHealthChanged change) {
-        if (!drains(change.current()) || drains(change.previous())) {
-            return Optional.empty();
+    record Outbound(String topic, byte[] value, int partition) {
+
+        static final Serde<Outbound> SERDE = Serdes.serdeFrom((topic, outbound) -> outbound.value(), (topic, data) -> {
+            throw new UnsupportedOperationException("outbound values are only written");
+        });
+    }
+
+    /**
+     * Splits each host snapshot into the facts of its pGPUs, keyed by pGPU UUID (JSON, the contracts' mapper);
+     * an unreadable snapshot goes to the snapshot topic's dead-letter topic.
+     */
+    static final class SnapshotSplitter implements Processor<byte[], byte[], byte[], Outbound> {
+
+        private final EventCodec codec;
+        private final Listener listener;
+        private ProcessorContext<byte[], Outbound> context;
+
+        SnapshotSplitter(EventCodec codec, Listener listener) {
+            this.codec = codec;
+            this.listener = listener;
         }
-        String drainId = "drain-" + change.gpuUuid() + "-" + change.changedAt().toEpochMilli();
-        return Optional.of(new DrainRequested(drainId, change.gpuUuid(), change.hostId(), change.current(),
-                change.rule(), "verdict " + change.current() + " by rule " + change.rule(), change.changedAt()));
-    }
 
-    private static boolean drains(GpuHealth health) {
-        return health == GpuHealth.DRAINING || health == GpuHealth.FAILED;
-    }
+        @Override
+        public void init(ProcessorContext<byte[], Outbound> processorContext) {
+            this.context = processorContext;
+        }
 
-    /** A value on its way out; {@code partition} is the dead letter's original partition, or -1 (by key). */
-    record Outbound(String topic, byte[] value, int partition) {}
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            RecordMetadata metadata = context.recordMetadata().orElseThrow();
+            Envelope<?> envelope;
+            try {
+                envelope = codec.decode(metadata.topic(), record.headers(), record.value());
+            } catch (MalformedRecordException e) {
+                forwardDeadLetter(context, listener, record, metadata, e);
+                return;
+            }
+            listener.consumed(metadata.topic(), envelope.type().ceType(), envelope.payload());
+            if (envelope.payload() instanceof HostSnapshot snapshot) {
+                for (GpuFacts facts : HostSnapshots.facts(snapshot)) {
+                    context.forward(new Record<>(facts.gpuUuid().getBytes(UTF_8),
+                            new Outbound(null, EventCodec.json().writeValueAsBytes(facts), -1), record.timestamp(),
+                            new RecordHeaders()));
+                }
+            }
+        }
+    }
 
     /** A dead letter keeps its record's partition; the dead-letter topic has the same partition count. */
     static final class SamePartition implements StreamPartitioner<byte[], Outbound> {
@@ -166,11 +223,15 @@ public final class HealthTopology {
         @Override
         public void process(Record<byte[], byte[]> record) {
             RecordMetadata metadata = context.recordMetadata().orElseThrow();
+            if (metadata.topic().endsWith("-" + FACTS + "-repartition")) {
+                facts(record, metadata);
+                return;
+            }
             Envelope<?> envelope;
             try {
                 envelope = codec.decode(metadata.topic(), record.headers(), record.value());
             } catch (MalformedRecordException e) {
-                deadLetter(record, metadata, e);
+                forwardDeadLetter(context, listener, record, metadata, e);
                 return;
             }
             listener.consumed(metadata.topic(), envelope.type().ceType(), envelope.payload());
@@ -183,6 +244,21 @@ public final class HealthTopology {
                 store.put(state.gpuUuid(), state);
                 listener.stateChanged(state);
             }
+        }
+
+        /** Our own internal topic, written by the splitter: unreadable only through a bug, so logged and skipped. */
+        private void facts(Record<byte[], byte[]> record, RecordMetadata metadata) {
+            GpuFacts facts;
+            try {
+                facts = EventCodec.json().readValue(record.value(), GpuFacts.class);
+            } catch (JacksonException | IllegalArgumentException e) {
+                log.error("skipping unreadable pGPU facts at {}-{}@{}: {}", metadata.topic(), metadata.partition(),
+                        metadata.offset(), e.getMessage());
+                return;
+            }
+            listener.described(facts);
+            GpuHealthState before = store.get(facts.gpuUuid());
+            commit(before, engine.configure(before, facts.configuration(), now()), record.timestamp());
         }
 
         private void tick(long timestamp) {
@@ -200,36 +276,36 @@ public final class HealthTopology {
             if (!decision.state().equals(before)) {
                 store.put(decision.state().gpuUuid(), decision.state());
             }
-            decision.healthChange().ifPresent(change -> forward(HEALTH_OUT, change, timestamp));
-            decision.cordonChange().ifPresent(change -> forward(CORDONS_OUT, change, timestamp));
-            decision.healthChange().flatMap(HealthTopology::drainRequestFor)
-                    .ifPresent(drain -> forward(DRAINS_OUT, drain, timestamp));
+            decision.healthChange().ifPresent(change -> forward(change, timestamp));
+            decision.cordonChange().ifPresent(change -> forward(change, timestamp));
+            decision.drainRequest().ifPresent(drain -> forward(drain, timestamp));
             if (decision.changed() || before == null) {
                 listener.stateChanged(decision.state());
             }
         }
 
-        private void forward(String sink, Object payload, long timestamp) {
+        private void forward(Object payload, long timestamp) {
             ProducerRecord<String, byte[]> out = codec.record(payload);
             context.forward(new Record<>(out.key().getBytes(UTF_8), new Outbound(out.topic(), out.value(), -1),
-                    timestamp, out.headers()), sink);
-        }
-
-        private void deadLetter(Record<byte[], byte[]> record, RecordMetadata metadata, Exception reason) {
-            ConsumerRecord<byte[], byte[]> consumed = new ConsumerRecord<>(metadata.topic(), metadata.partition(),
-                    metadata.offset(), record.timestamp(), TimestampType.CREATE_TIME, -1, -1, record.key(),
-                    record.value(), new RecordHeaders(record.headers().toArray()), Optional.empty());
-            ProducerRecord<byte[], byte[]> letter = DeadLetters.of(consumed, reason);
-            log.warn("dead-lettering {}-{}@{}: {}", metadata.topic(), metadata.partition(), metadata.offset(),
-                    reason.getMessage());
-            listener.deadLettered(metadata.topic(), reason.getMessage());
-            context.forward(new Record<>(letter.key(),
-                    new Outbound(letter.topic(), letter.value(), letter.partition()), record.timestamp(),
-                    letter.headers()), DEAD_LETTERS);
+                    timestamp, out.headers()));
         }
 
         private Instant now() {
             return Instant.ofEpochMilli(context.currentSystemTimeMs());
         }
+    }
+
+    /** Copies an unreadable record to its topic's dead-letter topic, same partition, with the reason. */
+    private static void forwardDeadLetter(ProcessorContext<byte[], Outbound> context, Listener listener,
+            Record<byte[], byte[]> record, RecordMetadata metadata, Exception reason) {
+        ConsumerRecord<byte[], byte[]> consumed = new ConsumerRecord<>(metadata.topic(), metadata.partition(),
+                metadata.offset(), record.timestamp(), TimestampType.CREATE_TIME, -1, -1, record.key(),
+                record.value(), new RecordHeaders(record.headers().toArray()), Optional.empty());
+        ProducerRecord<byte[], byte[]> letter = DeadLetters.of(consumed, reason);
+        log.warn("dead-lettering {}-{}@{}: {}", metadata.topic(), metadata.partition(), metadata.offset(),
+                reason.getMessage());
+        listener.deadLettered(metadata.topic(), reason.getMessage());
+        context.forward(new Record<>(letter.key(), new Outbound(letter.topic(), letter.value(), letter.partition()),
+                record.timestamp(), letter.headers()));
     }
 }

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param since when the verdict was reached
  * @param activeRules the rules that hold now (the verdict may lag them by the hysteresis)
  * @param cordonedBy who set or lifted the cordon last ({@code policy:<rule>} or {@code operator}); null if nobody
+ * @param hostedVgpus vGPUs on the pGPU in its host's latest snapshot; null until a snapshot was read
+ * @param drainRequestedAt when a drain of the pGPU's vGPUs was last requested in this DRAINING or FAILED spell
  */
 public record GpuHealthView(
         String gpuUuid,
@@ -24,12 +26,15 @@ public record GpuHealthView(
         java.util.List<String> activeRules,
         boolean cordoned,
         String cordonedBy,
-        String cordonReason) {
+        String cordonReason,
+        Integer hostedVgpus,
+        Instant drainRequestedAt) {
 
     static GpuHealthView of(GpuHealthState state) {
         return new GpuHealthView(state.gpuUuid(), state.hostId(), state.health(), state.rule(), state.evidence(),
                 state.since(), java.util.List.copyOf(state.findings().keySet()), state.cordoned(),
                 state.cordon() == null ? null : state.cordon().actor(),
-                state.cordon() == null ? null : state.cordon().reason());
+                state.cordon() == null ? null : state.cordon().reason(),
+                state.configuration() == null ? null : state.configuration().hostedVgpus(), state.drainRequestedAt());
     }
 }

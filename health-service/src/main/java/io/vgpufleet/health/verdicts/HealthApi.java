@@ -1,19 +1,22 @@
 package io.vgpufleet.health.verdicts;
 
 import io.vgpufleet.contracts.health.GpuCordonChanged;
+import io.vgpufleet.contracts.Checks;
 import io.vgpufleet.contracts.health.GpuHealth;
 import io.vgpufleet.contracts.messaging.EventPublisher;
-import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.streams.HealthStreams;
 import io.vgpufleet.service.web.InvalidRequestException;
 import io.vgpufleet.service.web.NotFoundException;
 import io.vgpufleet.service.web.Page;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.streams.state.HostInfo;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -21,14 +24,16 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The verdicts over REST. Reads come from the local Kafka Streams store (one instance owns every partition
- * today). A manual cordon is published with actor {@code operator} (authentication comes with the
+ * The verdicts over REST. Reads come from the Kafka Streams store of the instance that owns the pGPU: a query
+ * for a pGPU owned by another instance is forwarded to it, and the unhealthy list merges every instance's (see
+ * {@link Peers}; with one instance everything is local). A manual cordon is published with actor {@code operator} (authentication comes with the
  * operations issue); the policy reads it back and never lifts it.
  */
 @RestController
@@ -40,6 +45,7 @@ class HealthApi {
     private final HealthStreams streams;
     private final EventPublisher publisher;
     private final Clock clock;
+    private final Peers peers = new Peers();
 
     HealthApi(HealthStreams streams, EventPublisher publisher, Clock clock) {
         this.streams = streams;
@@ -48,19 +54,23 @@ class HealthApi {
     }
 
     @GetMapping("/gpus/{gpuUuid}/health")
-    GpuHealthView health(@PathVariable String gpuUuid) {
-        return GpuHealthView.of(known(gpuUuid));
+    GpuHealthView health(@PathVariable String gpuUuid,
+            @RequestHeader(value = Peers.FORWARDED, required = false) String forwarded) {
+        return view(gpuUuid, forwarded != null);
     }
 
     @GetMapping("/health/unhealthy")
     Page<GpuHealthView> unhealthy(
-            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-        List<GpuHealthView> unhealthy = streams.states().stream()
+            @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size,
+            @RequestHeader(value = Peers.FORWARDED, required = false) String forwarded) {
+        List<GpuHealthView> unhealthy = new ArrayList<>(streams.states().stream()
                 .filter(state -> state.health() != GpuHealth.HEALTHY)
-                .sorted(Comparator.comparing(GpuHealthState::health).reversed()
-                        .thenComparing(GpuHealthState::gpuUuid))
                 .map(GpuHealthView::of)
-                .toList();
+                .toList());
+        if (forwarded == null) {
+            streams.otherInstances().forEach(peer -> unhealthy.addAll(peers.unhealthy(peer)));
+        }
+        unhealthy.sort(Comparator.comparing(GpuHealthView::health).reversed().thenComparing(GpuHealthView::gpuUuid));
         return Page.of(unhealthy, page, size);
     }
 
@@ -85,9 +95,9 @@ class HealthApi {
 
     private GpuCordonChanged publish(String gpuUuid, boolean cordoned, CordonRequest request) {
         String reason = reason(request);
-        GpuHealthState state = known(gpuUuid);
+        GpuHealthView known = view(gpuUuid, false);
         GpuCordonChanged change = new GpuCordonChanged(
-                state.gpuUuid(), state.hostId(), cordoned, reason, OPERATOR, clock.instant());
+                known.gpuUuid(), known.hostId(), cordoned, reason, OPERATOR, clock.instant());
         try {
             publisher.publish(change).get(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -114,8 +124,20 @@ class HealthApi {
         return reason;
     }
 
-    private GpuHealthState known(String gpuUuid) {
-        return streams.state(gpuUuid)
+    /** The pGPU's view from the instance that owns it: this one, or (unless {@code localOnly}) the owner. */
+    private GpuHealthView view(String gpuUuid, boolean localOnly) {
+        try {
+            Checks.validGpuUuid(gpuUuid, "gpuUuid");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(String.valueOf(e.getMessage()));
+        }
+        if (!localOnly) {
+            Optional<HostInfo> owner = streams.remoteOwnerOf(gpuUuid);
+            if (owner.isPresent()) {
+                return peers.health(owner.get(), gpuUuid);
+            }
+        }
+        return streams.state(gpuUuid).map(GpuHealthView::of)
                 .orElseThrow(() -> new NotFoundException("no health known for pGPU " + gpuUuid));
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vgpufleet.contracts.host.EccMode;
+import io.vgpufleet.health.hosts.GpuFacts;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicy;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
@@ -57,5 +59,23 @@ class GpuMetersTest {
 
         assertThat(registry.scrape()).contains(
                 "vgpu_health_state{Hostname=\"" + Signals.HOST + "\",UUID=\"" + Signals.GPU + "\"} 3.0");
+    }
+
+    @Test
+    void aSnapshotFillsTheDcgmLabelsAndKeepsTheValues() {
+        meters.record(Signals.ecc(T0, 7, 1, 7));
+        GpuFacts facts = new GpuFacts(Signals.HOST, Signals.GPU, 2, "00000000:AF:00.0", "Tesla T4", EccMode.ON, false,
+                1, T0);
+
+        meters.described(facts);
+        meters.described(facts);
+
+        String scrape = registry.scrape();
+        String labels = "{Hostname=\"" + Signals.HOST + "\",UUID=\"" + Signals.GPU
+                + "\",device=\"nvidia2\",gpu=\"2\",modelName=\"Tesla T4\",pci_bus_id=\"00000000:AF:00.0\"}";
+        assertThat(scrape).contains("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL" + labels + " 7.0")
+                .as("the unlabelled series ended").doesNotContain("gpu=\"\"");
+        meters.record(Signals.ecc(T0, 9, 1, 2));
+        assertThat(registry.scrape()).contains("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL" + labels + " 9.0");
     }
 }

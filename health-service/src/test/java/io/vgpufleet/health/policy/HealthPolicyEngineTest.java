@@ -182,18 +182,122 @@ class HealthPolicyEngineTest {
 
     @Test
     void eccOffUnderComputeTypesDegradesWhenConfigured() {
-        Decision decision = engine.configure(null, new GpuConfiguration(HOST, GPU, false, true), T0);
+        Decision decision = engine.configure(null, new GpuConfiguration(HOST, GPU, false, true, 1), T0);
 
         assertThat(change(decision).current()).isEqualTo(GpuHealth.DEGRADED);
         assertThat(change(decision).rule()).isEqualTo(Rules.ECC_DISABLED_FOR_COMPUTE);
-        assertThat(engine.configure(null, new GpuConfiguration(HOST, GPU, false, false), T0).healthChange())
+        assertThat(engine.configure(null, new GpuConfiguration(HOST, GPU, false, false, 1), T0).healthChange())
                 .as("no compute types").isEmpty();
-        assertThat(engine.configure(null, new GpuConfiguration(HOST, GPU, true, true), T0).healthChange())
+        assertThat(engine.configure(null, new GpuConfiguration(HOST, GPU, true, true, 1), T0).healthChange())
                 .as("ECC on").isEmpty();
         HealthPolicy off = new HealthPolicy(48, 100, Duration.ofHours(1), HYSTERESIS, 4, Duration.ofHours(1),
                 Duration.ofMinutes(30), false, HealthPolicy.defaultXidVerdicts());
-        assertThat(new HealthPolicyEngine(off).configure(null, new GpuConfiguration(HOST, GPU, false, true), T0)
+        assertThat(new HealthPolicyEngine(off).configure(null, new GpuConfiguration(HOST, GPU, false, true, 1), T0)
                 .healthChange()).as("rule switched off").isEmpty();
+    }
+
+    @Test
+    void eccTurnedBackOnClearsTheEccFindingAndTheVerdictRecoversAfterTheHysteresis() {
+        state = engine.configure(null, new GpuConfiguration(HOST, GPU, false, true, 2), T0).state();
+        assertThat(state.health()).isEqualTo(GpuHealth.DEGRADED);
+
+        Decision on = engine.configure(state, new GpuConfiguration(HOST, GPU, true, true, 2), T0.plusSeconds(10));
+        state = on.state();
+        assertThat(on.healthChange()).as("within the hysteresis").isEmpty();
+        assertThat(state.findings()).doesNotContainKey(Rules.ECC_DISABLED_FOR_COMPUTE);
+        assertThat(change(tick(T0.plusSeconds(10).plus(HYSTERESIS))).rule()).isEqualTo(Rules.RECOVERED);
+    }
+
+    @Test
+    void theSameConfigurationAgainChangesNothing() {
+        GpuHealthState configured = engine.configure(null, new GpuConfiguration(HOST, GPU, true, false, 3), T0).state();
+
+        Decision again = engine.configure(configured, new GpuConfiguration(HOST, GPU, true, false, 3), T0.plusSeconds(10));
+        assertThat(again.changed()).isFalse();
+        assertThat(again.state()).as("nothing to write to the store").isEqualTo(configured);
+    }
+
+    @Test
+    void aFailingPgpuThatHostsVgpusIsDrainedOnceWithAnIdFromItsTransition() {
+        state = engine.configure(null, new GpuConfiguration(HOST, GPU, true, false, 2), T0).state();
+
+        Decision failed = apply(ecc(T0.plusSeconds(1), 0, 1, 0), T0.plusSeconds(1));
+        assertThat(failed.cordonChange()).isPresent();
+        assertThat(failed.drainRequest()).hasValueSatisfying(drain -> {
+            assertThat(drain.drainId()).isEqualTo("drain-" + GPU + "-" + T0.plusSeconds(1).toEpochMilli());
+            assertThat(drain.health()).isEqualTo(GpuHealth.FAILED);
+            assertThat(drain.rule()).isEqualTo(Rules.DOUBLE_BIT_ECC);
+            assertThat(drain.reason()).contains("2 vGPU(s)");
+        });
+        assertThat(engine.apply(null, ecc(T0.plusSeconds(1), 0, 1, 0), T0.plusSeconds(1)).drainRequest()
+                .map(d -> d.drainId())).as("a replay of the transition without a snapshot asks with the same id")
+                .isEqualTo(failed.drainRequest().map(d -> d.drainId()));
+        assertThat(apply(xid(T0.plusSeconds(2), 79), T0.plusSeconds(2)).drainRequest()).isEmpty();
+        assertThat(tick(T0.plusSeconds(3)).drainRequest()).isEmpty();
+        assertThat(engine.configure(state, new GpuConfiguration(HOST, GPU, true, false, 1), T0.plusSeconds(4))
+                .drainRequest()).as("one vGPU moved, the drain goes on").isEmpty();
+    }
+
+    @Test
+    void anEmptyPgpuIsCordonedButNotDrained() {
+        state = engine.configure(null, new GpuConfiguration(HOST, GPU, true, false, 0), T0).state();
+
+        Decision draining = apply(pages(T0, 1, 0, true), T0);
+        assertThat(change(draining).current()).isEqualTo(GpuHealth.DRAINING);
+        assertThat(draining.cordonChange()).hasValueSatisfying(cordon -> assertThat(cordon.cordoned()).isTrue());
+        assertThat(draining.drainRequest()).isEmpty();
+        Decision failed = apply(ecc(T0.plusSeconds(1), 0, 1, 0), T0.plusSeconds(1));
+        assertThat(change(failed).current()).isEqualTo(GpuHealth.FAILED);
+        assertThat(failed.drainRequest()).as("still empty").isEmpty();
+    }
+
+    @Test
+    void aVgpuThatAppearsOnADrainingPgpuIsDrainedThen() {
+        state = engine.configure(null, new GpuConfiguration(HOST, GPU, true, false, 0), T0).state();
+        apply(xid(T0, 63), T0);
+        assertThat(state.health()).isEqualTo(GpuHealth.DRAINING);
+
+        Instant appeared = T0.plusSeconds(30);
+        Decision decision = engine.configure(state, new GpuConfiguration(HOST, GPU, true, false, 1), appeared);
+        state = decision.state();
+        assertThat(decision.healthChange()).isEmpty();
+        assertThat(decision.drainRequest()).hasValueSatisfying(drain -> {
+            assertThat(drain.drainId()).isEqualTo("drain-" + GPU + "-" + appeared.toEpochMilli());
+            assertThat(drain.health()).isEqualTo(GpuHealth.DRAINING);
+            assertThat(drain.rule()).isEqualTo("xid-63");
+        });
+        assertThat(engine.configure(state, new GpuConfiguration(HOST, GPU, true, false, 2), appeared.plusSeconds(1))
+                .drainRequest()).as("the drain is under way").isEmpty();
+
+        state = engine.configure(state, new GpuConfiguration(HOST, GPU, true, false, 0), appeared.plusSeconds(60))
+                .state();
+        Instant again = appeared.plusSeconds(90);
+        assertThat(engine.configure(state, new GpuConfiguration(HOST, GPU, true, false, 1), again).drainRequest())
+                .as("drained empty, then a vGPU came back").hasValueSatisfying(drain ->
+                        assertThat(drain.drainId()).isEqualTo("drain-" + GPU + "-" + again.toEpochMilli()));
+    }
+
+    @Test
+    void withoutASnapshotADrainIsRequestedAnyway() {
+        Decision decision = apply(lost(T0), T0);
+
+        assertThat(decision.drainRequest()).hasValueSatisfying(drain ->
+                assertThat(drain.reason()).contains("has not reported"));
+        assertThat(engine.configure(state, new GpuConfiguration(HOST, GPU, true, false, 3), T0.plusSeconds(1))
+                .drainRequest()).as("already asked").isEmpty();
+    }
+
+    @Test
+    void recoveringEndsTheSpellSoTheNextFailureDrainsAgain() {
+        state = engine.configure(null, new GpuConfiguration(HOST, GPU, true, false, 1), T0).state();
+        assertThat(apply(pages(T0, 1, 0, true), T0).drainRequest()).isPresent();
+        apply(pages(T0.plusSeconds(1), 1, 0, false), T0.plusSeconds(1));
+        apply(reset(T0.plusSeconds(1)), T0.plusSeconds(1));
+        Instant recovered = T0.plusSeconds(1).plus(HYSTERESIS);
+        assertThat(change(tick(recovered)).current()).isEqualTo(GpuHealth.HEALTHY);
+        assertThat(state.drainRequestedAt()).isNull();
+
+        assertThat(apply(ecc(recovered.plusSeconds(1), 0, 1, 0), recovered.plusSeconds(1)).drainRequest()).isPresent();
     }
 
     @Test

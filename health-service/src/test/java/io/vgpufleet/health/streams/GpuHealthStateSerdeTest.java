@@ -21,7 +21,10 @@ class GpuHealthStateSerdeTest {
     void aStateWithFindingsSamplesTransitionsAndACordonRoundTrips() {
         Instant t0 = Instant.parse("2026-11-25T10:00:00Z");
         HealthPolicyEngine engine = new HealthPolicyEngine(HealthPolicy.defaults());
-        GpuHealthState state = engine.apply(null, Signals.ecc(t0, 150, 1, 150), t0).state();
+        GpuHealthState state = engine.configure(null,
+                new io.vgpufleet.health.policy.GpuConfiguration(Signals.HOST, Signals.GPU, true, true, 2), t0).state();
+        state = engine.apply(state, Signals.ecc(t0, 150, 1, 150), t0).state();
+        assertThat(state.drainRequestedAt()).isEqualTo(t0);
         state = engine.apply(state, Signals.xid(t0, 63), t0.plusSeconds(1)).state();
         state = engine.cordonObserved(state,
                 new GpuCordonChanged(Signals.GPU, Signals.HOST, true, "checked", "operator", t0));
@@ -40,6 +43,8 @@ class GpuHealthStateSerdeTest {
         GpuHealthState state = serde.deserializer().deserialize("changelog", json.getBytes(StandardCharsets.UTF_8));
 
         assertThat(state.rule()).isEqualTo("r");
+        assertThat(state.configuration()).as("an older changelog: no snapshot seen").isNull();
+        assertThat(state.drainRequestedAt()).isNull();
     }
 
     @Test

@@ -10,12 +10,17 @@ import io.vgpufleet.contracts.health.GpuCordonChanged;
 import io.vgpufleet.contracts.health.GpuHealth;
 import io.vgpufleet.contracts.health.GpuHealthChanged;
 import io.vgpufleet.contracts.health.HealthSignal;
+import io.vgpufleet.contracts.host.EccMode;
+import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.host.Vgpu;
 import io.vgpufleet.contracts.messaging.CloudEventAttributes;
 import io.vgpufleet.contracts.messaging.DeadLetters;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventTypes;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.health.hosts.GpuFacts;
+import io.vgpufleet.health.hosts.Snapshots;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicy;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
@@ -60,6 +65,7 @@ class HealthTopologyTest {
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final Duration HYSTERESIS = HealthPolicy.defaults().hysteresis();
     private static final Duration TICK = Duration.ofSeconds(1);
+    private static final String OTHER_GPU = "GPU-99999999-2222-3333-4444-555555555555";
 
     @TempDir
     Path stateDir;
@@ -67,9 +73,11 @@ class HealthTopologyTest {
     private final EventCodec codec = new EventCodec(Clock.fixed(T0, ZoneOffset.UTC), UUID::randomUUID, "urn:vgpu:test");
     private final List<String> consumed = new ArrayList<>();
     private final List<String> deadLettered = new ArrayList<>();
+    private final List<GpuFacts> described = new ArrayList<>();
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> signals;
     private TestInputTopic<byte[], byte[]> cordonsIn;
+    private TestInputTopic<byte[], byte[]> snapshots;
     private TestOutputTopic<byte[], byte[]> health;
     private TestOutputTopic<byte[], byte[]> cordons;
     private TestOutputTopic<byte[], byte[]> drains;
@@ -94,6 +102,11 @@ class HealthTopologyTest {
             public void deadLettered(String topic, String reason) {
                 deadLettered.add(reason);
             }
+
+            @Override
+            public void described(GpuFacts facts) {
+                described.add(facts);
+            }
         };
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "health-topology-test");
@@ -105,6 +118,8 @@ class HealthTopologyTest {
         signals = driver.createInputTopic(TopicCatalogue.HEALTH_SIGNALS.name(), new ByteArraySerializer(),
                 new ByteArraySerializer());
         cordonsIn = driver.createInputTopic(TopicCatalogue.GPU_CORDONS.name(), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        snapshots = driver.createInputTopic(TopicCatalogue.HOST_SNAPSHOTS.name(), new ByteArraySerializer(),
                 new ByteArraySerializer());
         health = driver.createOutputTopic(TopicCatalogue.GPU_HEALTH.name(), new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
@@ -134,8 +149,8 @@ class HealthTopologyTest {
 
     private void send(Object payload) {
         ProducerRecord<String, byte[]> record = codec.record(payload);
-        TestInputTopic<byte[], byte[]> topic =
-                record.topic().equals(TopicCatalogue.GPU_CORDONS.name()) ? cordonsIn : signals;
+        TestInputTopic<byte[], byte[]> topic = record.topic().equals(TopicCatalogue.GPU_CORDONS.name()) ? cordonsIn
+                : record.topic().equals(TopicCatalogue.HOST_SNAPSHOTS.name()) ? snapshots : signals;
         topic.pipeInput(new TestRecord<>(record.key().getBytes(UTF_8), record.value(), record.headers(), now()));
     }
 
@@ -246,20 +261,6 @@ class HealthTopologyTest {
         assertThat(stored().health()).isEqualTo(GpuHealth.FAILED);
         assertThat(drainRequests()).as("already FAILED: no second drain").isEmpty();
         assertThat(cordonChanges()).isEmpty();
-    }
-
-    @Test
-    void theDrainIdIsTheSameWhenTheSameTransitionIsReplayed() {
-        GpuHealthChanged change = new GpuHealthChanged(GPU, HOST, GpuHealth.DEGRADED, GpuHealth.DRAINING,
-                Rules.PAGE_RETIREMENT_PENDING, java.util.Map.of(), T0);
-
-        assertThat(HealthTopology.drainRequestFor(change)).isEqualTo(HealthTopology.drainRequestFor(change));
-        assertThat(HealthTopology.drainRequestFor(change)).hasValueSatisfying(drain ->
-                assertThat(drain.health()).isEqualTo(GpuHealth.DRAINING));
-        assertThat(HealthTopology.drainRequestFor(new GpuHealthChanged(GPU, HOST, GpuHealth.DRAINING,
-                GpuHealth.FAILED, Rules.DOUBLE_BIT_ECC, java.util.Map.of(), T0))).as("draining already").isEmpty();
-        assertThat(HealthTopology.drainRequestFor(new GpuHealthChanged(GPU, HOST, GpuHealth.HEALTHY,
-                GpuHealth.DEGRADED, Rules.RETIRED_PAGES, java.util.Map.of(), T0))).isEmpty();
     }
 
     @Test
@@ -429,6 +430,93 @@ class HealthTopologyTest {
         assertThat(first.health()).isEqualTo(GpuHealth.HEALTHY);
         assertThat(stored()).isEqualTo(first);
         assertThat(healthChanges()).isEmpty();
+    }
+
+    private static HostSnapshot host(EccMode ecc, Vgpu... vgpus) {
+        return Snapshots.snapshot(HOST, T0, List.of(Snapshots.gpu(OTHER_GPU, "0000:3b:00.0", EccMode.ON),
+                Snapshots.gpu(GPU, "0000:af:00.0", ecc)), List.of(vgpus));
+    }
+
+    @Test
+    void aFailingPgpuThatHostsVgpusIsCordonedAndDrained() {
+        send(host(EccMode.ON, Snapshots.vgpu(1, GPU, Snapshots.WORKSTATION_TYPE)));
+        assertThat(stored().configuration().hostedVgpus()).isEqualTo(1);
+
+        send(Signals.ecc(now(), 0, 1, 0));
+
+        assertThat(healthChanges()).extracting(GpuHealthChanged::current).containsExactly(GpuHealth.FAILED);
+        assertThat(cordonChanges()).extracting(GpuCordonChanged::cordoned).containsExactly(true);
+        assertThat(drainRequests()).singleElement().satisfies(drain ->
+                assertThat(drain.drainId()).isEqualTo("drain-" + GPU + "-" + now().toEpochMilli()));
+    }
+
+    @Test
+    void anEmptyFailingPgpuIsCordonedAndDrainedOnlyOnceAVgpuAppearsOnIt() {
+        send(host(EccMode.ON));
+        send(Signals.ecc(now(), 0, 1, 0));
+
+        assertThat(healthChanges()).extracting(GpuHealthChanged::current).containsExactly(GpuHealth.FAILED);
+        assertThat(cordonChanges()).extracting(GpuCordonChanged::cordoned).containsExactly(true);
+        assertThat(drainRequests()).as("nothing to move").isEmpty();
+
+        advance(Duration.ofSeconds(10));
+        send(host(EccMode.ON));
+        assertThat(drainRequests()).as("a heartbeat of the same host").isEmpty();
+        send(host(EccMode.ON, Snapshots.vgpu(1, GPU, Snapshots.COMPUTE_TYPE)));
+        assertThat(drainRequests()).singleElement().satisfies(drain -> {
+            assertThat(drain.health()).isEqualTo(GpuHealth.FAILED);
+            assertThat(drain.drainId()).isEqualTo("drain-" + GPU + "-" + now().toEpochMilli());
+        });
+        assertThat(healthChanges()).isEmpty();
+    }
+
+    @Test
+    void eccOffUnderComputeVgpusDegradesWithoutCordonOrDrain() {
+        send(host(EccMode.OFF, Snapshots.vgpu(1, GPU, Snapshots.COMPUTE_TYPE)));
+
+        assertThat(healthChanges()).singleElement().satisfies(change -> {
+            assertThat(change.current()).isEqualTo(GpuHealth.DEGRADED);
+            assertThat(change.rule()).isEqualTo(Rules.ECC_DISABLED_FOR_COMPUTE);
+            assertThat(change.hostId()).isEqualTo(HOST);
+        });
+        assertThat(cordonChanges()).isEmpty();
+        assertThat(drainRequests()).isEmpty();
+
+        send(host(EccMode.OFF, Snapshots.vgpu(1, GPU, Snapshots.WORKSTATION_TYPE)));
+        advance(HYSTERESIS.plus(TICK));
+        assertThat(healthChanges()).as("only workstation vGPUs now").extracting(GpuHealthChanged::rule)
+                .containsExactly(Rules.RECOVERED);
+    }
+
+    @Test
+    void everyPgpuOfASnapshotIsDescribedToItsOwnerWithDcgmLabels() {
+        send(host(EccMode.ON));
+
+        assertThat(described).extracting(GpuFacts::gpuUuid).containsExactlyInAnyOrder(OTHER_GPU, GPU);
+        assertThat(described).filteredOn(facts -> facts.gpuUuid().equals(GPU)).singleElement().satisfies(facts -> {
+            assertThat(facts.index()).isEqualTo(1);
+            assertThat(facts.device()).isEqualTo("nvidia1");
+            assertThat(facts.pciBusId()).isEqualTo("00000000:AF:00.0");
+            assertThat(facts.model()).isEqualTo("Tesla T4");
+        });
+        assertThat(stored().health()).as("a pGPU known from its snapshot alone").isEqualTo(GpuHealth.HEALTHY);
+    }
+
+    @Test
+    void anUnreadableSnapshotIsDeadLetteredAndTheNextOneIsRead() {
+        TestOutputTopic<byte[], byte[]> snapshotLetters = driver.createOutputTopic(
+                TopicCatalogue.deadLetterOf(TopicCatalogue.HOST_SNAPSHOTS).name(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        snapshots.pipeInput(new TestRecord<>(HOST.getBytes(UTF_8), "{]".getBytes(UTF_8), new RecordHeaders(), now()));
+        send(host(EccMode.ON));
+
+        assertThat(snapshotLetters.readRecordsToList()).singleElement().satisfies(letter -> {
+            assertThat(header(letter, DeadLetters.ORIGINAL_TOPIC)).isEqualTo(TopicCatalogue.HOST_SNAPSHOTS.name());
+            assertThat(header(letter, DeadLetters.REASON)).isNotBlank();
+            assertThat(letter.value()).isEqualTo("{]".getBytes(UTF_8));
+        });
+        assertThat(deadLettered).hasSize(1);
+        assertThat(described).hasSize(2);
     }
 
     private static String header(TestRecord<byte[], byte[]> record, String name) {

@@ -1,5 +1,7 @@
 package io.vgpufleet.health.streams;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.vgpufleet.health.policy.GpuHealthState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,11 +32,15 @@ public final class HealthStreams implements SmartLifecycle {
 
     private final Topology topology;
     private final Properties config;
+    private final MeterRegistry meters;
     private volatile KafkaStreams streams;
+    private KafkaStreamsMetrics clientMetrics;
 
-    public HealthStreams(Topology topology, Properties config) {
+    /** @param meters where the Kafka clients' metrics of the running streams go (consumer lag among them) */
+    public HealthStreams(Topology topology, Properties config, MeterRegistry meters) {
         this.topology = topology;
         this.config = config;
+        this.meters = meters;
     }
 
     @Override
@@ -48,6 +54,8 @@ public final class HealthStreams implements SmartLifecycle {
             log.error("health stream thread failed; replacing it", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        clientMetrics = new KafkaStreamsMetrics(started);
+        clientMetrics.bindTo(meters);
         started.start();
         streams = started;
     }
@@ -57,6 +65,8 @@ public final class HealthStreams implements SmartLifecycle {
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
             streams = null;
+            clientMetrics.close();
+            clientMetrics = null;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.vgpufleet.health.streams;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
@@ -35,6 +36,7 @@ class HealthStreamsConfiguration {
             EventCodec codec,
             HealthProperties properties,
             List<HealthTopology.Listener> listeners,
+            MeterRegistry meters,
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
             TopicCatalogueProvisioning provisioned) {
         HealthProperties.Streams streams = properties.getStreams();
@@ -46,7 +48,8 @@ class HealthStreamsConfiguration {
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getCommitInterval().toMillis());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         return new HealthStreams(
-                HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config);
+                HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config,
+                meters);
     }
 
     /** {@code /actuator/health} component {@code policyStream}: DOWN once the stream has failed or stopped. */
@@ -75,6 +78,11 @@ class HealthStreamsConfiguration {
         @Override
         public void stateChanged(GpuHealthState state) {
             listeners.forEach(listener -> listener.stateChanged(state));
+        }
+
+        @Override
+        public void produced(String topic, String ceType) {
+            listeners.forEach(listener -> listener.produced(topic, ceType));
         }
     }
 }

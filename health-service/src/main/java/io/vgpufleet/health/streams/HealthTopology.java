@@ -10,6 +10,7 @@ import io.vgpufleet.contracts.health.HealthSignal;
 import io.vgpufleet.contracts.messaging.DeadLetters;
 import io.vgpufleet.contracts.messaging.Envelope;
 import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.EventTypes;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.health.policy.Decision;
@@ -86,6 +87,9 @@ public final class HealthTopology {
         default void deadLettered(String topic, String reason) {}
 
         default void stateChanged(GpuHealthState state) {}
+
+        /** A record handed to the topology's sink for {@code topic} (sent when the transaction commits). */
+        default void produced(String topic, String ceType) {}
     }
 
     private HealthTopology() {}
@@ -211,6 +215,7 @@ public final class HealthTopology {
 
         private void forward(String sink, Object payload, long timestamp) {
             ProducerRecord<String, byte[]> out = codec.record(payload);
+            listener.produced(out.topic(), EventTypes.of(payload.getClass()).ceType());
             context.forward(new Record<>(out.key().getBytes(UTF_8), new Outbound(out.topic(), out.value(), -1),
                     timestamp, out.headers()), sink);
         }

@@ -64,6 +64,7 @@ public final class CommandIntake implements AutoCloseable {
     private final EventPublisher replies;
     private final CommandHandler handler;
     private final AgentMetrics metrics;
+    private final AutoCloseable consumerMetrics;
     private final Thread thread;
     private volatile boolean running = true;
     private boolean started;
@@ -76,6 +77,7 @@ public final class CommandIntake implements AutoCloseable {
         this.handler = handler;
         this.metrics = metrics;
         this.consumer = new KafkaConsumer<>(consumerConfig(hostId, bootstrapServers));
+        this.consumerMetrics = metrics.kafkaClient(consumer);
         this.deadLetterProducer = new KafkaProducer<>(deadLetterConfig(hostId, bootstrapServers));
         this.thread = new Thread(this::run, "command-intake");
     }
@@ -140,7 +142,7 @@ public final class CommandIntake implements AutoCloseable {
         log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason.getMessage());
         try {
             deadLetterProducer.send(DeadLetters.of(record, reason)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            metrics.deadLettered();
+            metrics.deadLettered(record.topic());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot dead-letter a command record: " + e, e);
         }
@@ -203,5 +205,10 @@ public final class CommandIntake implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         deadLetterProducer.close(Duration.ofSeconds(5));
+        try {
+            consumerMetrics.close();
+        } catch (Exception e) {
+            log.debug("closing the command consumer's metrics: {}", e.toString());
+        }
     }
 }

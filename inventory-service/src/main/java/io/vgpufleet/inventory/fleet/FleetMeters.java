@@ -37,7 +37,7 @@ public final class FleetMeters implements AutoCloseable {
     private final MultiGauge gpuVgpus;
     private final MultiGauge gpuFramebuffer;
     private final MultiGauge gpuFramebufferUsed;
-    private final MultiGauge vgpuInfo;
+    private final MultiGauge vgpuPresent;
     private final MultiGauge typeAvailable;
     private final MultiGauge hostAge;
     private volatile Totals totals = new Totals(0);
@@ -51,11 +51,11 @@ public final class FleetMeters implements AutoCloseable {
         Gauge.builder(InventoryMetrics.GPUS, fleet, FleetView::gpuCount).register(registry);
         Gauge.builder(InventoryMetrics.VGPUS, this, meters -> meters.totals.vgpus()).register(registry);
         gpuVgpus = MultiGauge.builder(InventoryMetrics.GPU_VGPUS).description("vGPUs on the pGPU").register(registry);
-        gpuFramebuffer = MultiGauge.builder(InventoryMetrics.GPU_FRAMEBUFFER).baseUnit("MiB")
+        gpuFramebuffer = MultiGauge.builder(InventoryMetrics.GPU_FRAMEBUFFER)
                 .description("framebuffer of the pGPU").register(registry);
-        gpuFramebufferUsed = MultiGauge.builder(InventoryMetrics.GPU_FRAMEBUFFER_USED).baseUnit("MiB")
+        gpuFramebufferUsed = MultiGauge.builder(InventoryMetrics.GPU_FRAMEBUFFER_USED)
                 .description("framebuffer the pGPU's vGPUs take").register(registry);
-        vgpuInfo = MultiGauge.builder(InventoryMetrics.VGPU_INFO).description("1 per vGPU of the fleet")
+        vgpuPresent = MultiGauge.builder(InventoryMetrics.VGPU_PRESENT).description("1 per vGPU of the fleet")
                 .register(registry);
         typeAvailable = MultiGauge.builder(InventoryMetrics.TYPE_AVAILABLE)
                 .description("sum of available_instances over the fleet's pGPUs").register(registry);
@@ -135,7 +135,7 @@ public final class FleetMeters implements AutoCloseable {
         gpuVgpus.register(perGpuVgpus, true);
         gpuFramebuffer.register(framebuffer, true);
         gpuFramebufferUsed.register(framebufferUsed, true);
-        vgpuInfo.register(vgpus, true);
+        vgpuPresent.register(vgpus, true);
         typeAvailable.register(types, true);
         hostAge.register(ages, true);
         totals = new Totals(vgpuCount);

@@ -30,7 +30,7 @@ public final class InventoryMetrics {
      * Per vGPU (by design and documented: one series per running vGPU, removed when it goes): value 1,
      * labels {@code vgpu_uuid}, {@code UUID} (its pGPU), {@code Hostname}, {@code type} (type id).
      */
-    public static final String VGPU_INFO = "vgpu.inventory.vgpu.info";
+    public static final String VGPU_PRESENT = "vgpu.inventory.vgpu.present";
 
     /**
      * Per vGPU type (bounded): the sum over the fleet's pGPUs of what their {@code available_instances} say,

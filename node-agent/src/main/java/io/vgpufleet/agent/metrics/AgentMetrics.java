@@ -3,6 +3,7 @@ package io.vgpufleet.agent.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -72,6 +73,11 @@ public final class AgentMetrics {
         registry.gauge(DISCOVERY_PROBLEMS, discoveryProblems);
         registry.gauge(GPUS, gpus);
         registry.gauge(VGPUS, vgpus);
+        // failure counters exist from the start at 0, so alerts on increase() see the first failure
+        registry.counter(SNAPSHOT_FAILURES);
+        registry.counter(SNAPSHOTS_RECOVERED);
+        registry.counter(HEALTH_SIGNAL_FAILURES);
+        registry.counter(DEAD_LETTERS, "topic", TopicCatalogue.AGENT_COMMANDS.name());
     }
 
     public void snapshotPublished(String reason) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vgpufleet.system.observability.ExternalTool;
 import io.vgpufleet.system.observability.OperatorFiles;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -24,9 +25,10 @@ class ComposeConfigTest {
 
         Map<?, ?> resolved = (Map<?, ?>) new Yaml(new SafeConstructor(new LoaderOptions())).load(result.output());
         Map<?, ?> services = (Map<?, ?>) resolved.get("services");
-        assertThat(services.keySet()).contains("kafka", "topics", "inventory-service", "lifecycle-service",
+        List<String> names = services.keySet().stream().map(String::valueOf).toList();
+        assertThat(names).contains("kafka", "topics", "inventory-service", "lifecycle-service",
                 "health-service", "migration-service", "prometheus", "grafana", "node-agent-1");
-        assertThat(services.keySet().stream().filter(name -> name.toString().startsWith("node-agent-")).count())
+        assertThat(names.stream().filter(name -> name.startsWith("node-agent-")).count())
                 .as("a simulated fleet").isGreaterThan(1);
         assertThat(((Map<?, ?>) services.get("kafka")).get("image")).isEqualTo("apache/kafka:4.1.2");
         for (String service : new String[] {"inventory-service", "lifecycle-service", "health-service", "migration-service"}) {

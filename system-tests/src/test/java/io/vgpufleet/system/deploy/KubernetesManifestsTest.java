@@ -30,18 +30,18 @@ class KubernetesManifestsTest {
         for (String service : SERVICES) {
             Map<?, ?> deployment = find(documents, "Deployment", service);
             Map<?, ?> spec = map(deployment, "spec");
-            Map<?, ?> podLabels = map(map(map(spec, "template"), "metadata"), "labels");
-            assertThat(podLabels.entrySet()).as(service + " pods carry the selector's labels")
-                    .containsAll(map(map(spec, "selector"), "matchLabels").entrySet());
+            List<String> podLabels = pairs(map(map(map(spec, "template"), "metadata"), "labels"));
+            assertThat(podLabels).as(service + " pods carry the selector's labels")
+                    .containsAll(pairs(map(map(spec, "selector"), "matchLabels")));
             Map<?, ?> container = (Map<?, ?>) ((List<?>) map(map(spec, "template"), "spec").get("containers")).get(0);
             assertThat(map(map(container, "livenessProbe"), "httpGet").get("path")).isEqualTo("/actuator/health/liveness");
             assertThat(map(map(container, "readinessProbe"), "httpGet").get("path")).isEqualTo("/actuator/health/readiness");
 
             Map<?, ?> selector = map(map(find(documents, "Service", service), "spec"), "selector");
-            assertThat(podLabels.entrySet()).as(service + " Service selects its pods").containsAll(selector.entrySet());
+            assertThat(podLabels).as(service + " Service selects its pods").containsAll(pairs(selector));
             Map<?, ?> budget = map(find(documents, "PodDisruptionBudget", service), "spec");
-            assertThat(podLabels.entrySet()).as(service + " PDB selects its pods")
-                    .containsAll(map(map(budget, "selector"), "matchLabels").entrySet());
+            assertThat(podLabels).as(service + " PDB selects its pods")
+                    .containsAll(pairs(map(map(budget, "selector"), "matchLabels")));
             assertThat(budget.containsKey("minAvailable") || budget.containsKey("maxUnavailable")).isTrue();
         }
         assertThat(find(documents, "ConfigMap", "vgpu-fleet-services").get("data").toString())
@@ -70,6 +70,12 @@ class KubernetesManifestsTest {
                 .filter(document -> kind.equals(document.get("kind")) && name.equals(map(document, "metadata").get("name")))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in deploy/k8s"));
+    }
+
+    /** A label map as {@code key=value} strings, never empty (an empty selector would select every pod). */
+    private static List<String> pairs(Map<?, ?> labels) {
+        assertThat(labels).isNotEmpty();
+        return labels.entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue()).toList();
     }
 
     private static Map<?, ?> map(Map<?, ?> node, String key) {

@@ -8,6 +8,7 @@ import io.vgpufleet.contracts.command.CommandFailed;
 import io.vgpufleet.contracts.command.CommandRejected;
 import io.vgpufleet.contracts.command.CommandReply;
 import io.vgpufleet.contracts.messaging.DeadLetters;
+import io.vgpufleet.contracts.messaging.Envelope;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
@@ -127,7 +128,9 @@ public final class CommandIntake implements AutoCloseable {
         }
         AgentCommand command;
         try {
-            command = (AgentCommand) codec.decode(record.topic(), record.headers(), record.value()).payload();
+            Envelope<?> envelope = codec.decode(record.topic(), record.headers(), record.value());
+            command = (AgentCommand) envelope.payload();
+            metrics.recordConsumed(record.topic(), envelope.type().ceType());
         } catch (MalformedRecordException e) {
             deadLetter(record, e);
             return;

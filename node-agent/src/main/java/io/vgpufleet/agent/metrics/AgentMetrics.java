@@ -33,6 +33,8 @@ public final class AgentMetrics {
      * same name and tags as the services' {@code vgpu.records.produced}, so one query covers the fleet.
      */
     public static final String RECORDS_PRODUCED = "vgpu.records.produced";
+    /** Commands for this host read and decoded, tagged {@code topic} and {@code type}: the services' name and tags. */
+    public static final String RECORDS_CONSUMED = "vgpu.records.consumed";
     /**
      * Kafka consumer client metric of the command intake: the largest lag in records of any partition of
      * the commands topic (Prometheus {@code kafka_consumer_fetch_manager_records_lag_max}); the agent's Kafka
@@ -106,6 +108,10 @@ public final class AgentMetrics {
 
     public void deadLettered(String topic) {
         registry.counter(DEAD_LETTERS, "topic", topic).increment();
+    }
+
+    public void recordConsumed(String topic, String ceType) {
+        registry.counter(RECORDS_CONSUMED, "topic", topic, "type", ceType).increment();
     }
 
     public void recordProduced(String topic, String ceType) {

@@ -25,11 +25,14 @@ class AgentMetricsTest {
     }
 
     @Test
-    void recordsProducedCountPerTopicAndTypeUnderTheServicesName() {
+    void recordsProducedAndConsumedCountPerTopicAndTypeUnderTheServicesNames() {
         metrics.recordProduced("vgpu.agent.host-snapshots.v1", "vgpu.agent.host-snapshot.v1");
+        metrics.recordConsumed("vgpu.agent.commands.v1", "vgpu.agent.create-vgpu.v1");
+        metrics.recordConsumed("vgpu.agent.commands.v1", "vgpu.agent.create-vgpu.v1");
 
         assertThat(registry.scrape()).contains("vgpu_records_produced_total{topic=\"vgpu.agent.host-snapshots.v1\","
-                + "type=\"vgpu.agent.host-snapshot.v1\"} 1.0");
+                + "type=\"vgpu.agent.host-snapshot.v1\"} 1.0")
+                .contains("vgpu_records_consumed_total{topic=\"vgpu.agent.commands.v1\",type=\"vgpu.agent.create-vgpu.v1\"} 2.0");
     }
 
     @Test

@@ -183,8 +183,10 @@ public final class NodeAgent implements AutoCloseable {
 
         EventCodec codec = new EventCodec(clock, UUID::randomUUID, config.eventSource());
         EventPublisher publisher = new EventPublisher(
-                EventPublisher.producer(config.bootstrapServers(), "node-agent-" + hostId, PRODUCER_OVERRIDES), codec);
+                EventPublisher.producer(config.bootstrapServers(), "node-agent-" + hostId, PRODUCER_OVERRIDES), codec,
+                metrics::recordProduced);
         running.push(publisher);
+        running.push(metrics.kafkaClient(publisher.producer()));
         Path managerProcRoot = procRoot;
         HostDiscovery discovery = new HostDiscovery(new SysfsReader(config.sysfsRoot()), nvml, hostId,
                 discoveryHypervisor, () -> VgpuManagerProbe.processRunning(managerProcRoot));

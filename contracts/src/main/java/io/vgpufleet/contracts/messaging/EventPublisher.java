@@ -18,12 +18,33 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class EventPublisher implements AutoCloseable {
 
+    /**
+     * Told of every record the broker took, with its topic and {@code ce_type}: how components count the
+     * records they produce (metrics) without this framework-free module knowing a metrics library.
+     * Called on the producer's I/O thread: it must be quick and must not throw.
+     */
+    @FunctionalInterface
+    public interface SentListener {
+        void sent(String topic, String ceType);
+    }
+
     private final Producer<String, byte[]> producer;
     private final EventCodec codec;
+    private final SentListener listener;
 
     public EventPublisher(Producer<String, byte[]> producer, EventCodec codec) {
+        this(producer, codec, (topic, ceType) -> {});
+    }
+
+    public EventPublisher(Producer<String, byte[]> producer, EventCodec codec, SentListener listener) {
         this.producer = producer;
         this.codec = codec;
+        this.listener = listener;
+    }
+
+    /** The Kafka producer underneath, for binding its client metrics; do not send or close through it. */
+    public Producer<String, byte[]> producer() {
+        return producer;
     }
 
     /** A producer with the settings every component uses, plus {@code overrides} (e.g. security settings). */
@@ -44,15 +65,16 @@ public final class EventPublisher implements AutoCloseable {
 
     /** Sends a registered record to its topic under its key; the future completes when the broker has it. */
     public CompletableFuture<RecordMetadata> publish(Object payload) {
-        return send(codec.record(payload));
+        return send(codec.record(payload), EventTypes.of(payload.getClass()).ceType());
     }
 
-    private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
+    private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record, String ceType) {
         CompletableFuture<RecordMetadata> sent = new CompletableFuture<>();
         producer.send(record, (metadata, exception) -> {
             if (exception != null) {
                 sent.completeExceptionally(exception);
             } else {
+                listener.sent(record.topic(), ceType);
                 sent.complete(metadata);
             }
         });

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
+import io.vgpufleet.contracts.health.GpuHealth;
 import io.vgpufleet.contracts.health.HealthSignal;
 import io.vgpufleet.contracts.health.PagesRetired;
 import io.vgpufleet.contracts.health.RowsRemapped;
@@ -23,11 +24,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Turns what the health topology reads and decides into meters: the dcgm-exporter gauges per pGPU, the
  * verdict, Xid counts per code, and the records consumed and dead-lettered (the names every service shares).
  * A record reprocessed after a stream-thread failure counts twice in the counters; gauges are unaffected.
+ * Records produced count when the topology hands them to its sink: an aborted transaction's records count
+ * too.
  */
 public final class GpuMeters implements HealthTopology.Listener {
 
     private final MeterRegistry registry;
     private final Map<String, Pgpu> pgpus = new ConcurrentHashMap<>();
+    private final Map<String, GpuHealth> verdicts = new ConcurrentHashMap<>();
 
     public GpuMeters(MeterRegistry registry) {
         this.registry = registry;
@@ -49,6 +53,17 @@ public final class GpuMeters implements HealthTopology.Listener {
     @Override
     public void stateChanged(GpuHealthState state) {
         gauges(state.gpuUuid(), state.hostId()).get(HealthMetrics.HEALTH_STATE).set(state.health().ordinal());
+        GpuHealth before = verdicts.put(state.gpuUuid(), state.health());
+        if (before != state.health()) {
+            registry.counter(HealthMetrics.TRANSITIONS, HealthMetrics.LABEL_FROM,
+                    before == null ? HealthMetrics.UNKNOWN : before.name(), HealthMetrics.LABEL_TO,
+                    state.health().name()).increment();
+        }
+    }
+
+    @Override
+    public void produced(String topic, String ceType) {
+        registry.counter(ServiceMetrics.RECORDS_PRODUCED, "topic", topic, "type", ceType).increment();
     }
 
     void record(HealthSignal signal) {

@@ -50,6 +50,18 @@ public final class HealthMetrics {
     /** Xid errors per pGPU and code ({@code vgpu_health_xid_errors_total}). Labels {@code UUID}, {@code Hostname}, {@code xid}. */
     public static final String XID_ERRORS_BY_CODE = "vgpu.health.xid.errors";
 
+    /**
+     * Verdict changes per pGPU, counted by {@code from} and {@code to} ({@code vgpu_health_transitions_total};
+     * the {@code GpuHealth} names). The first verdict this process sees for a pGPU counts from {@link #UNKNOWN}
+     * (a new pGPU, or a change after a restart). Bounded labels: 5 x 4 values.
+     */
+    public static final String TRANSITIONS = "vgpu.health.transitions";
+
+    /** The {@code from} of a pGPU's first verdict in this process. */
+    public static final String UNKNOWN = "UNKNOWN";
+
+    public static final String LABEL_FROM = "from";
+    public static final String LABEL_TO = "to";
     public static final String LABEL_GPU = "gpu";
     public static final String LABEL_UUID = "UUID";
     public static final String LABEL_PCI_BUS_ID = "pci_bus_id";

@@ -1,5 +1,7 @@
 package io.vgpufleet.health.streams;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.vgpufleet.health.policy.GpuHealthState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,15 +38,19 @@ public final class HealthStreams implements SmartLifecycle {
     private final Topology topology;
     private final Properties config;
     private final HostInfo self;
+    private final MeterRegistry meters;
     private volatile KafkaStreams streams;
+    private KafkaStreamsMetrics clientMetrics;
 
     /**
      * @param config Kafka Streams' configuration; with {@code application.server} ({@code host:port} of this
      *     instance's REST API) queries are routed between instances, without it every query is answered here
+     * @param meters where the Kafka clients' metrics of the running streams go (consumer lag among them)
      */
-    public HealthStreams(Topology topology, Properties config) {
+    public HealthStreams(Topology topology, Properties config, MeterRegistry meters) {
         this.topology = topology;
         this.config = config;
+        this.meters = meters;
         String server = config.getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG, "");
         this.self = server.isBlank() ? null : HostInfo.buildFromEndpoint(server);
     }
@@ -60,6 +66,8 @@ public final class HealthStreams implements SmartLifecycle {
             log.error("health stream thread failed; replacing it", exception);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+        clientMetrics = new KafkaStreamsMetrics(started);
+        clientMetrics.bindTo(meters);
         started.start();
         streams = started;
     }
@@ -69,6 +77,8 @@ public final class HealthStreams implements SmartLifecycle {
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
             streams = null;
+            clientMetrics.close();
+            clientMetrics = null;
         }
     }
 

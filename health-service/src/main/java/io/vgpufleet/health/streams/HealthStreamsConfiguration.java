@@ -1,5 +1,6 @@
 package io.vgpufleet.health.streams;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.health.hosts.GpuFacts;
 import io.vgpufleet.health.policy.GpuHealthState;
@@ -36,6 +37,7 @@ class HealthStreamsConfiguration {
             EventCodec codec,
             HealthProperties properties,
             List<HealthTopology.Listener> listeners,
+            MeterRegistry meters,
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
             TopicCatalogueProvisioning provisioned) {
         HealthProperties.Streams streams = properties.getStreams();
@@ -50,7 +52,8 @@ class HealthStreamsConfiguration {
             config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, streams.getApplicationServer());
         }
         return new HealthStreams(
-                HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config);
+                HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config,
+                meters);
     }
 
     /** {@code /actuator/health} component {@code policyStream}: DOWN once the stream has failed or stopped. */
@@ -84,6 +87,11 @@ class HealthStreamsConfiguration {
         @Override
         public void described(GpuFacts facts) {
             listeners.forEach(listener -> listener.described(facts));
+        }
+
+        @Override
+        public void produced(String topic, String ceType) {
+            listeners.forEach(listener -> listener.produced(topic, ceType));
         }
     }
 }

@@ -8,6 +8,7 @@ import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.contracts.messaging.DeadLetters;
 import io.vgpufleet.contracts.messaging.Envelope;
 import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.EventTypes;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.health.hosts.GpuFacts;
@@ -100,6 +101,9 @@ public final class HealthTopology {
 
         /** A pGPU's facts from its host's latest snapshot, heard by the instance that owns the pGPU. */
         default void described(GpuFacts facts) {}
+
+        /** A record handed to the topology's sink for {@code topic} (sent when the transaction commits). */
+        default void produced(String topic, String ceType) {}
     }
 
     private HealthTopology() {}
@@ -286,6 +290,7 @@ public final class HealthTopology {
 
         private void forward(Object payload, long timestamp) {
             ProducerRecord<String, byte[]> out = codec.record(payload);
+            listener.produced(out.topic(), EventTypes.of(payload.getClass()).ceType());
             context.forward(new Record<>(out.key().getBytes(UTF_8), new Outbound(out.topic(), out.value(), -1),
                     timestamp, out.headers()));
         }

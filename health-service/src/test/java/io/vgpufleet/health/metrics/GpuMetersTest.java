@@ -78,4 +78,29 @@ class GpuMetersTest {
         meters.record(Signals.ecc(T0, 9, 1, 2));
         assertThat(registry.scrape()).contains("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL" + labels + " 9.0");
     }
+
+    @Test
+    void verdictChangesCountByFromAndToAndARepeatedVerdictDoesNot() {
+        HealthPolicyEngine engine = new HealthPolicyEngine(HealthPolicy.defaults());
+        GpuHealthState failed = engine.apply(null, Signals.xid(T0, 48), T0).state();
+        GpuHealthState healthy = engine.apply(null, Signals.ecc(T0, 0, 0, 0), T0).state();
+
+        meters.stateChanged(healthy);
+        meters.stateChanged(healthy);
+        meters.stateChanged(failed);
+
+        assertThat(registry.scrape())
+                .contains("vgpu_health_transitions_total{from=\"UNKNOWN\",to=\"HEALTHY\"} 1.0")
+                .contains("vgpu_health_transitions_total{from=\"HEALTHY\",to=\"FAILED\"} 1.0")
+                .doesNotContain("from=\"HEALTHY\",to=\"HEALTHY\"");
+    }
+
+    @Test
+    void recordsHandedToTheSinksCountPerTopicAndType() {
+        meters.produced("vgpu.health.drain-requests.v1", "vgpu.health.drain-requested.v1");
+        meters.produced("vgpu.health.drain-requests.v1", "vgpu.health.drain-requested.v1");
+
+        assertThat(registry.scrape()).contains("vgpu_records_produced_total{topic=\"vgpu.health.drain-requests.v1\","
+                + "type=\"vgpu.health.drain-requested.v1\"} 2.0");
+    }
 }

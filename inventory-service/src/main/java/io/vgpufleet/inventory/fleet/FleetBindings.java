@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.service.messaging.InboundRecords;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Consumer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,11 +18,16 @@ import org.springframework.messaging.Message;
 class FleetBindings {
 
     @Bean
-    FleetView fleetView(MeterRegistry meters) {
-        FleetView fleet = new FleetView();
-        meters.gauge(InventoryMetrics.HOSTS, fleet, FleetView::hostCount);
-        meters.gauge(InventoryMetrics.GPUS, fleet, FleetView::gpuCount);
-        return fleet;
+    FleetView fleetView() {
+        return new FleetView();
+    }
+
+    /** The fleet's gauges, their per-pGPU and per-vGPU rows refreshed every 5 s when the view changed. */
+    @Bean(destroyMethod = "close")
+    FleetMeters fleetMeters(FleetView fleet, MeterRegistry meters, Clock clock) {
+        FleetMeters fleetMeters = new FleetMeters(fleet, meters, clock);
+        fleetMeters.refreshEvery(Duration.ofSeconds(5));
+        return fleetMeters;
     }
 
     @Bean

@@ -1,14 +1,62 @@
 package io.vgpufleet.inventory.fleet;
 
-/** Metric names of the inventory-service. */
+/**
+ * Every metric name of the inventory-service (Micrometer dots; Prometheus shows underscores). Labels
+ * follow dcgm-exporter's where they name the same thing ({@code UUID}, {@code Hostname}, {@code modelName}),
+ * so the inventory's series join the health-service's {@code DCGM_FI_DEV_*} and {@code vgpu_health_state}.
+ */
 public final class InventoryMetrics {
 
-    static final String HOSTS = "vgpu.inventory.hosts";
-    static final String GPUS = "vgpu.inventory.gpus";
+    /** Hosts in the fleet view. */
+    public static final String HOSTS = "vgpu.inventory.hosts";
+    /** pGPUs in the fleet view. */
+    public static final String GPUS = "vgpu.inventory.gpus";
+    /** vGPUs in the fleet view. */
+    public static final String VGPUS = "vgpu.inventory.vgpus";
+
+    /**
+     * Per pGPU (by design: a fleet's pGPUs are a bounded set): how many vGPUs it hosts. Labels {@code UUID},
+     * {@code Hostname}, {@code modelName}.
+     */
+    public static final String GPU_VGPUS = "vgpu.inventory.gpu.vgpus";
+    /**
+     * Per pGPU: its framebuffer in MiB, and how much of it the vGPUs on it take (each vGPU's type
+     * framebuffer), so dashboards show how full every pGPU is. Labels as {@link #GPU_VGPUS}.
+     */
+    public static final String GPU_FRAMEBUFFER = "vgpu.inventory.gpu.framebuffer.mib";
+    public static final String GPU_FRAMEBUFFER_USED = "vgpu.inventory.gpu.framebuffer.used.mib";
+
+    /**
+     * Per vGPU (by design and documented: one series per running vGPU, removed when it goes): value 1,
+     * labels {@code vgpu_uuid}, {@code UUID} (its pGPU), {@code Hostname}, {@code type} (type id).
+     */
+    public static final String VGPU_PRESENT = "vgpu.inventory.vgpu.present";
+
+    /**
+     * Per vGPU type (bounded): the sum over the fleet's pGPUs of what their {@code available_instances} say,
+     * labels {@code type}, {@code name}. The placement API's {@code /capacity} is the exact answer (it
+     * honours cordons and health); this is the trend.
+     */
+    public static final String TYPE_AVAILABLE = "vgpu.inventory.type.available.instances";
+
+    /** Per host: seconds since the inventory last heard from it (label {@code Hostname}). */
+    public static final String HOST_SNAPSHOT_AGE = "vgpu.inventory.host.snapshot.age.seconds";
+
+    /**
+     * How long {@code POST /placements} takes to rank candidates, with a histogram (Prometheus
+     * {@code vgpu_inventory_placement_duration_seconds_bucket}); tag {@code outcome}: {@code placed} (at least
+     * one candidate) or {@code none}.
+     */
+    public static final String PLACEMENT_DURATION = "vgpu.inventory.placement.duration";
+
     /** Claim changes decided by this instance's ledgers, tagged {@code state}. */
     public static final String CLAIM_CHANGES = "vgpu.inventory.claim.changes";
     /** Claim commands refused by this instance's ledgers, tagged {@code command} (a ce_type). */
     public static final String CLAIM_REFUSALS = "vgpu.inventory.claim.refusals";
+
+    public static final String LABEL_UUID = "UUID";
+    public static final String LABEL_HOSTNAME = "Hostname";
+    public static final String LABEL_MODEL_NAME = "modelName";
 
     private InventoryMetrics() {}
 }

@@ -8,6 +8,7 @@ import io.vgpufleet.contracts.command.CommandFailed;
 import io.vgpufleet.contracts.command.CommandRejected;
 import io.vgpufleet.contracts.command.CommandReply;
 import io.vgpufleet.contracts.messaging.DeadLetters;
+import io.vgpufleet.contracts.messaging.Envelope;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
@@ -64,6 +65,7 @@ public final class CommandIntake implements AutoCloseable {
     private final EventPublisher replies;
     private final CommandHandler handler;
     private final AgentMetrics metrics;
+    private final AutoCloseable consumerMetrics;
     private final Thread thread;
     private volatile boolean running = true;
     private boolean started;
@@ -76,6 +78,7 @@ public final class CommandIntake implements AutoCloseable {
         this.handler = handler;
         this.metrics = metrics;
         this.consumer = new KafkaConsumer<>(consumerConfig(hostId, bootstrapServers));
+        this.consumerMetrics = metrics.kafkaClient(consumer);
         this.deadLetterProducer = new KafkaProducer<>(deadLetterConfig(hostId, bootstrapServers));
         this.thread = new Thread(this::run, "command-intake");
     }
@@ -125,7 +128,9 @@ public final class CommandIntake implements AutoCloseable {
         }
         AgentCommand command;
         try {
-            command = (AgentCommand) codec.decode(record.topic(), record.headers(), record.value()).payload();
+            Envelope<?> envelope = codec.decode(record.topic(), record.headers(), record.value());
+            command = (AgentCommand) envelope.payload();
+            metrics.recordConsumed(record.topic(), envelope.type().ceType());
         } catch (MalformedRecordException e) {
             deadLetter(record, e);
             return;
@@ -140,7 +145,7 @@ public final class CommandIntake implements AutoCloseable {
         log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason.getMessage());
         try {
             deadLetterProducer.send(DeadLetters.of(record, reason)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            metrics.deadLettered();
+            metrics.deadLettered(record.topic());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot dead-letter a command record: " + e, e);
         }
@@ -203,5 +208,10 @@ public final class CommandIntake implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         deadLetterProducer.close(Duration.ofSeconds(5));
+        try {
+            consumerMetrics.close();
+        } catch (Exception e) {
+            log.debug("closing the command consumer's metrics: {}", e.toString());
+        }
     }
 }

@@ -2,8 +2,12 @@ package io.vgpufleet.agent.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.producer.Producer;
 
 /**
  * Every metric the node agent exports. Names use Micrometer's dots (Prometheus shows
@@ -22,8 +26,21 @@ public final class AgentMetrics {
     public static final String SNAPSHOTS_RECOVERED = "vgpu.agent.snapshots.recovered";
     /** Commands answered, tagged {@code type} (the command's {@code ce_type}) and {@code outcome}. */
     public static final String COMMANDS = "vgpu.agent.commands";
-    /** Command records that could not be read and went to the dead-letter topic. */
+    /** Command records that could not be read and went to the dead-letter topic, tagged {@code topic} (the source topic). */
     public static final String DEAD_LETTERS = "vgpu.agent.dead.letters";
+    /**
+     * Records the broker took from the agent, tagged {@code topic} and {@code type} ({@code ce_type}): the
+     * same name and tags as the services' {@code vgpu.records.produced}, so one query covers the fleet.
+     */
+    public static final String RECORDS_PRODUCED = "vgpu.records.produced";
+    /** Commands for this host read and decoded, tagged {@code topic} and {@code type}: the services' name and tags. */
+    public static final String RECORDS_CONSUMED = "vgpu.records.consumed";
+    /**
+     * Kafka consumer client metric of the command intake: the largest lag in records of any partition of
+     * the commands topic (Prometheus {@code kafka_consumer_fetch_manager_records_lag_max}); the agent's Kafka
+     * clients export all their metrics under Micrometer's {@code kafka.*} names.
+     */
+    public static final String CONSUMER_LAG_MAX = "kafka.consumer.fetch.manager.records.lag.max";
     /**
      * Health signals handed to the publisher, tagged {@code signal} (the record's name, e.g. {@code
      * EccErrorsObserved}) and {@code source} ({@code EVENT} or {@code POLL}).
@@ -37,11 +54,11 @@ public final class AgentMetrics {
     public static final String DISCOVERY_DURATION = "vgpu.agent.discovery.last.duration.seconds";
     /** Parts of the host the last discovery could not read (each also logged with its reason). */
     public static final String DISCOVERY_PROBLEMS = "vgpu.agent.discovery.problems";
-    /** pGPUs in the last discovery. */
     /** Auto-start mdevctl definitions created again at start (tag {@code outcome}: repaired, failed). */
     public static final String DEFINITIONS_REPAIRED = "vgpu.agent.mdev.definitions.repaired";
     /** Active mdevs that no mdevctl definition names, found at start. */
     public static final String DEFINITIONS_DRIFT = "vgpu.agent.mdev.definitions.drift";
+    /** pGPUs in the last discovery. */
     public static final String GPUS = "vgpu.agent.gpus";
     /** vGPUs in the last discovery. */
     public static final String VGPUS = "vgpu.agent.vgpus";
@@ -58,6 +75,11 @@ public final class AgentMetrics {
         registry.gauge(DISCOVERY_PROBLEMS, discoveryProblems);
         registry.gauge(GPUS, gpus);
         registry.gauge(VGPUS, vgpus);
+        // failure counters exist from the start at 0, so alerts on increase() see the first failure
+        registry.counter(SNAPSHOT_FAILURES);
+        registry.counter(SNAPSHOTS_RECOVERED);
+        registry.counter(HEALTH_SIGNAL_FAILURES);
+        registry.counter(DEAD_LETTERS, "topic", TopicCatalogue.AGENT_COMMANDS.name());
     }
 
     public void snapshotPublished(String reason) {
@@ -84,8 +106,34 @@ public final class AgentMetrics {
         registry.counter(DEFINITIONS_DRIFT).increment(count);
     }
 
-    public void deadLettered() {
-        registry.counter(DEAD_LETTERS).increment();
+    public void deadLettered(String topic) {
+        registry.counter(DEAD_LETTERS, "topic", topic).increment();
+    }
+
+    public void recordConsumed(String topic, String ceType) {
+        registry.counter(RECORDS_CONSUMED, "topic", topic, "type", ceType).increment();
+    }
+
+    public void recordProduced(String topic, String ceType) {
+        registry.counter(RECORDS_PRODUCED, "topic", topic, "type", ceType).increment();
+    }
+
+    /**
+     * Exports a Kafka client's own metrics (records sent per topic, consumer lag, request latency) until the
+     * returned handle is closed; close it before the client.
+     */
+    public AutoCloseable kafkaClient(Producer<?, ?> producer) {
+        return bind(new KafkaClientMetrics(producer));
+    }
+
+    /** As {@link #kafkaClient(Producer)}, for a consumer. */
+    public AutoCloseable kafkaClient(Consumer<?, ?> consumer) {
+        return bind(new KafkaClientMetrics(consumer));
+    }
+
+    private AutoCloseable bind(KafkaClientMetrics metrics) {
+        metrics.bindTo(registry);
+        return metrics::close;
     }
 
     public void healthSignal(String signal, String source) {

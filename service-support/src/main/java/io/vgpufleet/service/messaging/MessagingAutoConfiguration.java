@@ -1,6 +1,7 @@
 package io.vgpufleet.service.messaging;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.Topic;
@@ -51,8 +52,20 @@ public class MessagingAutoConfiguration {
             EventCodec codec,
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
             @Value("${spring.application.name}") String service,
+            MeterRegistry meters,
             TopicCatalogueProvisioning provisioned) {
-        return new EventPublisher(EventPublisher.producer(bootstrapServers, service, Map.of()), codec);
+        EventPublisher publisher = new EventPublisher(EventPublisher.producer(bootstrapServers, service, Map.of()),
+                codec, (topic, ceType) -> meters.counter(ServiceMetrics.RECORDS_PRODUCED, "topic", topic, "type", ceType)
+                        .increment());
+        return publisher;
+    }
+
+    /** The publisher's producer's client metrics (records sent per topic, errors, latency) in the registry. */
+    @Bean(destroyMethod = "close")
+    KafkaClientMetrics publisherClientMetrics(EventPublisher publisher, MeterRegistry meters) {
+        KafkaClientMetrics metrics = new KafkaClientMetrics(publisher.producer());
+        metrics.bindTo(meters);
+        return metrics;
     }
 
     /** Dead letters go to {@code <topic>.dlq}, the catalogue's dead-letter topic of the record's topic. */

@@ -1,6 +1,9 @@
 package io.vgpufleet.inventory.placement.api;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vgpufleet.contracts.Checks;
+import io.vgpufleet.inventory.fleet.InventoryMetrics;
 import io.vgpufleet.inventory.placement.Candidate;
 import io.vgpufleet.inventory.placement.FragmentationReport;
 import io.vgpufleet.inventory.placement.FragmentationReport.TypeHeadroom;
@@ -9,10 +12,12 @@ import io.vgpufleet.inventory.placement.PlacementResult;
 import io.vgpufleet.inventory.placement.Rejection;
 import io.vgpufleet.inventory.placement.RejectionReason;
 import io.vgpufleet.service.web.NotFoundException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -32,16 +37,31 @@ class PlacementApi {
 
     private final PlacementInputSource inputs;
     private final PlacementEngine engine = new PlacementEngine();
+    private final Timer placed;
+    private final Timer unplaced;
 
-    PlacementApi(PlacementInputSource inputs) {
+    PlacementApi(PlacementInputSource inputs, MeterRegistry meters) {
         this.inputs = inputs;
+        this.placed = placementTimer(meters, "placed");
+        this.unplaced = placementTimer(meters, "none");
+    }
+
+    private static Timer placementTimer(MeterRegistry meters, String outcome) {
+        return Timer.builder(InventoryMetrics.PLACEMENT_DURATION)
+                .description("time to rank the candidates of a placement request")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(meters);
     }
 
     @PostMapping("/placements")
     PlacementAnswer place(@RequestBody Map<String, Object> body) {
         PlacementQuery query = PlacementQuery.of(body);
+        long start = System.nanoTime();
         PlacementInputSource.Built built = inputs.current();
         PlacementResult result = engine.place(query.request(), built.input(), query.policy(), query.limit());
+        (result.candidates().isEmpty() ? unplaced : placed).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         return PlacementAnswer.of(result, query, built);
     }
 

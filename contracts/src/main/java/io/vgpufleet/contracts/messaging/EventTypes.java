@@ -10,7 +10,9 @@ import io.vgpufleet.contracts.command.CreateVgpu;
 import io.vgpufleet.contracts.command.MigrateVm;
 import io.vgpufleet.contracts.command.PrepareMigrationTarget;
 import io.vgpufleet.contracts.command.RemoveVgpu;
+import io.vgpufleet.contracts.command.ResumeVm;
 import io.vgpufleet.contracts.command.SetVgpuParams;
+import io.vgpufleet.contracts.command.SuspendVm;
 import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
@@ -21,6 +23,7 @@ import io.vgpufleet.contracts.health.PagesRetired;
 import io.vgpufleet.contracts.health.RowsRemapped;
 import io.vgpufleet.contracts.health.XidErrorObserved;
 import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.lifecycle.VgpuRequest;
 import io.vgpufleet.contracts.lifecycle.VgpuStateChanged;
 import io.vgpufleet.contracts.migration.MigrationProgressed;
 import java.util.LinkedHashMap;
@@ -53,6 +56,8 @@ public final class EventTypes {
     public static final EventType<PrepareMigrationTarget> PREPARE_MIGRATION_TARGET =
             command("vgpu.agent.prepare-migration-target.v1", PrepareMigrationTarget.class);
     public static final EventType<MigrateVm> MIGRATE_VM = command("vgpu.agent.migrate-vm.v1", MigrateVm.class);
+    public static final EventType<SuspendVm> SUSPEND_VM = command("vgpu.agent.suspend-vm.v1", SuspendVm.class);
+    public static final EventType<ResumeVm> RESUME_VM = command("vgpu.agent.resume-vm.v1", ResumeVm.class);
 
     public static final EventType<CommandSucceeded> COMMAND_SUCCEEDED =
             reply("vgpu.agent.command-succeeded.v1", CommandSucceeded.class);
@@ -83,6 +88,12 @@ public final class EventTypes {
             TopicCatalogue.VGPU_STATES,
             VgpuStateChanged::requestId);
 
+    public static final EventType<VgpuRequest> VGPU_REQUEST = new EventType<>(
+            "vgpu.lifecycle.vgpu-request.v1",
+            VgpuRequest.class,
+            TopicCatalogue.VGPU_REQUESTS,
+            VgpuRequest::requestId);
+
     public static final EventType<MigrationProgressed> MIGRATION_PROGRESSED = new EventType<>(
             "vgpu.migration.migration-progressed.v1",
             MigrationProgressed.class,
@@ -102,6 +113,8 @@ public final class EventTypes {
             CHECK_MIGRATION_COMPATIBILITY,
             PREPARE_MIGRATION_TARGET,
             MIGRATE_VM,
+            SUSPEND_VM,
+            RESUME_VM,
             COMMAND_SUCCEEDED,
             COMMAND_REJECTED,
             COMMAND_FAILED,
@@ -109,6 +122,7 @@ public final class EventTypes {
             GPU_CORDON_CHANGED,
             DRAIN_REQUESTED,
             VGPU_STATE_CHANGED,
+            VGPU_REQUEST,
             MIGRATION_PROGRESSED);
 
     private static final Map<String, EventType<?>> BY_CE_TYPE = index();

@@ -34,6 +34,9 @@ public final class TopicCatalogue {
             "vgpu.health.drain-requests.v1", "pGPU UUID", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(7));
     public static final Topic VGPU_STATES = new Topic(
             "vgpu.lifecycle.vgpu-states.v1", "request id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
+    /** The lifecycle-service's store: the latest state of every vGPU request (compacted, ADR 0004). */
+    public static final Topic VGPU_REQUESTS =
+            new Topic("vgpu.lifecycle.vgpu-requests.v1", "request id", PARTITIONS, CleanupPolicy.COMPACT, null);
     public static final Topic MIGRATION_PROGRESS = new Topic(
             "vgpu.migration.progress.v1", "migration id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
 
@@ -48,6 +51,7 @@ public final class TopicCatalogue {
             GPU_CORDONS,
             DRAIN_REQUESTS,
             VGPU_STATES,
+            VGPU_REQUESTS,
             MIGRATION_PROGRESS);
 
     private TopicCatalogue() {}

@@ -110,6 +110,51 @@ public final class LifecycleMachine {
         return draft.decide();
     }
 
+    /**
+     * The actions a persisted request had in flight, as they were first sent (same command ids, same
+     * {@code notAfter}): what a restarted service sends again, so that a step lost in the crash goes on at
+     * once instead of at its deadline. The agents answer a repeated command id with its first outcome; the
+     * inventory answers a repeated claim id with the same claim.
+     */
+    public List<Action> inFlight(VgpuRequest request) {
+        if (request.terminal()) {
+            return List.of();
+        }
+        List<Action> actions = new java.util.ArrayList<>();
+        PendingOperation pending = request.pending();
+        if (pending != null) {
+            switch (pending.kind()) {
+                case CLAIM -> actions.add(new Action.RequestClaim(request.requestId(), request.claimId(), request.vmId(),
+                        request.spec(), request.vgpuUuids()));
+                case RELEASE_CLAIM -> actions.add(new Action.ReleaseClaim(request.requestId(), request.claimId()));
+                case SUSPEND, RESUME -> {
+                    String commandId = required(pending.commandId());
+                    Instant issued = pending.deadline().minus(policy.commandTimeout());
+                    String host = required(request.hostId());
+                    actions.add(new Action.SendCommand(pending.kind() == OperationKind.SUSPEND
+                            ? new SuspendVm(commandId, host, issued, pending.deadline(), request.vmId())
+                            : new ResumeVm(commandId, host, issued, pending.deadline(), request.vmId())));
+                }
+            }
+        }
+        for (VgpuDevice device : request.devices()) {
+            String commandId = device.commandId();
+            Instant issued = device.commandIssuedAt();
+            Instant deadline = device.deadline();
+            if (commandId == null || issued == null || deadline == null) {
+                continue;
+            }
+            String host = required(request.hostId());
+            if (device.status() == DeviceStatus.CREATING) {
+                actions.add(new Action.SendCommand(new CreateVgpu(commandId, host, issued, deadline,
+                        required(device.pciBdf()), required(device.typeId()), device.vgpuUuid(), request.spec().params())));
+            } else if (device.status() == DeviceStatus.REMOVING) {
+                actions.add(new Action.SendCommand(new RemoveVgpu(commandId, host, issued, deadline, device.vgpuUuid())));
+            }
+        }
+        return actions;
+    }
+
     // ------------------------------------------------------------------ claim
 
     private void askClaim(Draft draft, int attempt) {

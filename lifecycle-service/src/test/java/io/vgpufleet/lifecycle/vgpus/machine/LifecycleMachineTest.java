@@ -562,6 +562,23 @@ class LifecycleMachineTest {
     }
 
     @Test
+    void aRestartSendsWhatWasInFlightAgainUnderTheSameIds() {
+        Run claiming = new Run(1);
+        assertThat(machine.inFlight(claiming.request)).isEqualTo(claiming.lastActions);
+
+        Run creating = new Run(2).granted();
+        assertThat(machine.inFlight(creating.request)).isEqualTo(creating.lastActions);
+
+        Run suspending = running().on(new Stimulus.SuspendRequested());
+        assertThat(machine.inFlight(suspending.request)).isEqualTo(suspending.lastActions);
+
+        Run destroying = running().on(new Stimulus.DestroyRequested());
+        assertThat(machine.inFlight(destroying.request)).isEqualTo(destroying.lastActions);
+
+        assertThat(machine.inFlight(running().request)).isEmpty();
+    }
+
+    @Test
     void nothingHappensWithoutAReasonTicksBeforeDeadlinesChangeNothing() {
         Run run = new Run(2).granted();
         VgpuRequest before = run.request;

@@ -152,17 +152,6 @@ public final class LifecycleEngine implements AutoCloseable {
             }
             decision = machine.on(request, stimulus, clock.instant());
             commit(decision);
-            // what the host said last may settle what this decision just started (e.g. a reply overtaken by a snapshot)
-            String hostId = decision.request().hostId();
-            HostSnapshot latest = hostId == null ? null : hosts.get(hostId);
-            if (decision.changed() && latest != null && !(stimulus instanceof Stimulus.HostObserved)) {
-                Decision settled = machine.on(decision.request(), new Stimulus.HostObserved(latest), clock.instant());
-                commit(settled);
-                List<Action> actions = new ArrayList<>(decision.actions());
-                actions.addAll(settled.actions());
-                decision = new Decision(settled.request(), concat(decision.events(), settled.events()), actions,
-                        decision.refused(), decision.changed() || settled.changed());
-            }
         }
         decision.actions().forEach(this::carryOut);
         return Optional.of(decision);
@@ -267,12 +256,6 @@ public final class LifecycleEngine implements AutoCloseable {
         } else if (action instanceof Action.ReleaseClaim release) {
             claimCalls.execute(() -> apply(release.requestId(), claims.release(release.claimId())));
         }
-    }
-
-    private static <T> List<T> concat(List<T> first, List<T> second) {
-        List<T> all = new ArrayList<>(first);
-        all.addAll(second);
-        return all;
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

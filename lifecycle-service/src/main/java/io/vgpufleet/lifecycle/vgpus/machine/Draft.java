@@ -21,6 +21,8 @@ final class Draft {
     final String claimId;
     final Instant createdAt;
     final Instant now;
+    /** When the request last changed before this decision. */
+    final Instant lastChangedAt;
     private final VgpuRequest original;
 
     VgpuState state;
@@ -40,6 +42,7 @@ final class Draft {
     Draft(VgpuRequest request, Instant now) {
         this.original = request;
         this.now = now;
+        this.lastChangedAt = request.updatedAt();
         requestId = request.requestId();
         clientRequestId = request.clientRequestId();
         vmId = request.vmId();

@@ -422,7 +422,12 @@ public final class LifecycleMachine {
             release(draft);
             return;
         }
-        observeVm(draft, present);
+        boolean stale = snapshot.observedAt().isBefore(draft.lastChangedAt)
+                && (draft.state == VgpuState.RUNNING || draft.state == VgpuState.SUSPENDED);
+        if (!stale) {
+            // a snapshot taken before a suspend or resume took effect must not undo it
+            observeVm(draft, present);
+        }
     }
 
     /** Moves between CREATED, ATTACHED, RUNNING and SUSPENDED as the host says the VM holds and runs the vGPUs. */

@@ -290,6 +290,21 @@ class LifecycleMachineTest {
     }
 
     @Test
+    void aSnapshotTakenBeforeTheSuspendTookEffectDoesNotUndoIt() {
+        Run run = running();
+        run.now = T0.plusSeconds(5);
+        run.on(new Stimulus.SuspendRequested());
+        run.now = T0.plusSeconds(6);
+        run.succeeded(run.sent(SuspendVm.class).get(0));
+
+        run.on(new Stimulus.HostObserved(snapshot(T0.plusSeconds(4), List.of(vgpu(UUID_1, GPU_A, VM, VmRunState.RUNNING)))));
+        assertThat(run.request.state()).isEqualTo(VgpuState.SUSPENDED);
+
+        run.on(new Stimulus.HostObserved(snapshot(T0.plusSeconds(7), List.of(vgpu(UUID_1, GPU_A, VM, VmRunState.RUNNING)))));
+        assertThat(run.request.state()).isEqualTo(VgpuState.RUNNING);
+    }
+
+    @Test
     void thePausedVmReportedByTheHostMakesItSuspendedAndAStoppedOneAttached() {
         Run run = running().observed(List.of(vgpu(UUID_1, GPU_A, VM, VmRunState.PAUSED)));
         assertThat(run.request.state()).isEqualTo(VgpuState.SUSPENDED);

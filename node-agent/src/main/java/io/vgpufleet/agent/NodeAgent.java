@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vgpufleet.agent.commands.CommandHandler;
 import io.vgpufleet.agent.commands.CommandIntake;
 import io.vgpufleet.agent.commands.HostState;
+import io.vgpufleet.agent.commands.OutcomeJournal;
 import io.vgpufleet.agent.discovery.DiscoveredHost;
 import io.vgpufleet.agent.discovery.HostDiscovery;
 import io.vgpufleet.agent.discovery.SysfsReader;
@@ -13,6 +14,7 @@ import io.vgpufleet.agent.health.HealthMonitor;
 import io.vgpufleet.agent.http.AgentHttpServer;
 import io.vgpufleet.agent.hypervisor.HypervisorPort;
 import io.vgpufleet.agent.hypervisor.SimulatedHypervisor;
+import io.vgpufleet.agent.hypervisor.SimulatedVmControl;
 import io.vgpufleet.agent.hypervisor.VirshHypervisor;
 import io.vgpufleet.agent.http.FaultInjection;
 import io.vgpufleet.agent.kernel.HostWriter;
@@ -37,6 +39,7 @@ import io.vgpufleet.agent.simulator.SimulatedNvml;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import java.time.Clock;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -48,6 +51,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +88,9 @@ public final class NodeAgent implements AutoCloseable {
 
     private final AgentConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    /** Where the agent keeps what must outlive it (systemd's {@code StateDirectory=vgpu-node-agent}). */
+    static final String STATE_DIR = "/var/lib/vgpu-node-agent";
+
     private AgentHttpServer http;
 
     private NodeAgent(AgentConfig config) {
@@ -141,6 +148,7 @@ public final class NodeAgent implements AutoCloseable {
         NvmlPort nvml;
         HostWriter writer;
         FaultInjection faultInjection = null;
+        SimulatedHypervisor simulatedHypervisor = null;
         HypervisorPort hypervisor;
         HypervisorPort discoveryHypervisor = null;
         Path procRoot = config.procRoot();
@@ -151,7 +159,8 @@ public final class NodeAgent implements AutoCloseable {
             nvml = new SimulatedNvml(host.root(), faults);
             writer = new SimulatedHostWriter(new SimulatedKernel(host.root()));
             faultInjection = (gpuUuid, body) -> inject(faults, gpuUuid, body);
-            hypervisor = new SimulatedHypervisor(host.root());
+            simulatedHypervisor = new SimulatedHypervisor(host.root());
+            hypervisor = simulatedHypervisor;
             discoveryHypervisor = hypervisor;
             procRoot = host.procRoot();
         } else {
@@ -182,6 +191,9 @@ public final class NodeAgent implements AutoCloseable {
         writer = new DefiningHostWriter(writer, definitions);
         SnapshotPublisher snapshots = new SnapshotPublisher(hostId, VERSION, discovery, publisher, clock,
                 config.heartbeat(), metrics);
+        OutcomeJournal outcomes = outcomeJournal(profile != null
+                ? config.sysfsRoot().resolve(STATE_DIR.substring(1)) : Path.of(STATE_DIR));
+        running.push(outcomes);
         CommandHandler handler = new CommandHandler(hostId, new HostState() {
             @Override
             public DiscoveredHost discover() {
@@ -192,14 +204,14 @@ public final class NodeAgent implements AutoCloseable {
             public void changed() {
                 snapshots.publishChange("command");
             }
-        }, writer, clock, hypervisor);
+        }, writer, clock, hypervisor, outcomes);
         CommandIntake intake = new CommandIntake(hostId, config.bootstrapServers(), codec, publisher, handler, metrics);
         running.push(intake);
 
         http = new AgentHttpServer(config.httpBind(), config.httpPort(), registry,
                 () -> new AgentHttpServer.Health(hostId, snapshots.lastPublishedAt().orElse(null), snapshots.kafkaOk(),
                         intake.running(), config.simulated()),
-                faultInjection);
+                faultInjection, simulatedHypervisor == null ? null : new SimulatedVmControl(simulatedHypervisor, snapshots));
         running.push(http);
         http.start();
 
@@ -207,13 +219,17 @@ public final class NodeAgent implements AutoCloseable {
         running.push(snapshots);
         snapshots.start();
         intake.start();
+        AtomicReference<HealthMonitor> monitor = new AtomicReference<>();
         HealthMonitor health = new HealthMonitor(hostId, nvml, () -> gpuUuidByBdf(snapshots), signal ->
                 publisher.publish(signal).whenComplete((sent, failure) -> {
                     if (failure != null) {
                         metrics.healthSignalFailed();
-                        log.warn("health signal {} was not taken by the broker: {}", signal, failure.toString());
+                        log.warn("health signal {} was not taken by the broker: {}; the next poll signals the GPU's"
+                                + " counters in full", signal, failure.toString());
+                        monitor.get().signalLost(signal.gpuUuid());
                     }
                 }), clock, config.healthPoll(), metrics);
+        monitor.set(health);
         running.push(health);
         health.start();
         log.info("node agent {} for host {} up: HTTP on {}:{}, sysfs {}{}", VERSION, hostId, config.httpBind(),
@@ -249,6 +265,22 @@ public final class NodeAgent implements AutoCloseable {
         plan.undefinedActive().forEach(uuid -> problems.add("mdevctl drift: active mdev " + uuid + " has no definition"));
         problems.forEach(problem -> log.warn("start-up reconcile: {}", problem));
         discovery.reportStanding(problems);
+    }
+
+    /**
+     * The journal of command outcomes in the agent's state directory; where that cannot be opened the
+     * agent still runs, answering repeats only while it lives, and says so loudly.
+     */
+    private static OutcomeJournal outcomeJournal(Path stateDir) {
+        try {
+            OutcomeJournal journal = OutcomeJournal.open(stateDir);
+            log.info("command outcome journal in {}: {} outcome(s) remembered", stateDir, journal.size());
+            return journal;
+        } catch (UncheckedIOException e) {
+            log.error("cannot keep command outcomes in {} ({}); a command redelivered after a restart may run twice",
+                    stateDir, e.getCause().toString());
+            return OutcomeJournal.inMemory();
+        }
     }
 
     private static Map<String, String> gpuUuidByBdf(SnapshotPublisher snapshots) {

@@ -15,7 +15,9 @@ import io.vgpufleet.contracts.command.CreateVgpu;
 import io.vgpufleet.contracts.command.MigrateVm;
 import io.vgpufleet.contracts.command.PrepareMigrationTarget;
 import io.vgpufleet.contracts.command.RemoveVgpu;
+import io.vgpufleet.contracts.command.ResumeVm;
 import io.vgpufleet.contracts.command.SetVgpuParams;
+import io.vgpufleet.contracts.command.SuspendVm;
 import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.EccCounters;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
@@ -37,6 +39,13 @@ import io.vgpufleet.contracts.host.VgpuClass;
 import io.vgpufleet.contracts.host.VgpuManagerStatus;
 import io.vgpufleet.contracts.host.VgpuTypeCapacity;
 import io.vgpufleet.contracts.host.VirtualFunction;
+import io.vgpufleet.contracts.host.VmRunState;
+import io.vgpufleet.contracts.lifecycle.DeviceStatus;
+import io.vgpufleet.contracts.lifecycle.OperationKind;
+import io.vgpufleet.contracts.lifecycle.PendingOperation;
+import io.vgpufleet.contracts.lifecycle.VgpuDevice;
+import io.vgpufleet.contracts.lifecycle.VgpuRequest;
+import io.vgpufleet.contracts.lifecycle.VgpuSpec;
 import io.vgpufleet.contracts.lifecycle.VgpuState;
 import io.vgpufleet.contracts.lifecycle.VgpuStateChanged;
 import io.vgpufleet.contracts.messaging.EventType;
@@ -154,7 +163,8 @@ public final class Samples {
                 HostKind.MDEV,
                 new VgpuManagerStatus(true, "550.127.06", List.of()),
                 List.of(teslaP4()),
-                List.of(new Vgpu(P4_VGPU, P4_GPU, P4_8C, null, TRAINING_VM, Map.of("frame_rate_limiter", "0"), null)));
+                List.of(new Vgpu(P4_VGPU, P4_GPU, P4_8C, null, TRAINING_VM, Map.of("frame_rate_limiter", "0"), null,
+                        VmRunState.RUNNING)));
     }
 
     /** A Hopper vendor-VFIO host: an H100 with one VF holding an H100-10C not yet attached to a VM. */
@@ -296,6 +306,46 @@ public final class Samples {
                 null, null, null, T0);
     }
 
+    public static VgpuStateChanged vgpusPlacedForMultiVgpuVm() {
+        return new VgpuStateChanged(REQUEST_ID, TRAINING_VM, VgpuState.REQUESTED, VgpuState.PLACED,
+                "claim granted", VFIO_HOST, H100_GPU, H100_VGPU, T0, List.of(H100_VGPU, TARGET_VGPU));
+    }
+
+    public static SuspendVm suspendVm() {
+        return new SuspendVm(COMMAND_ID, MDEV_HOST, T0, NOT_AFTER, TRAINING_VM);
+    }
+
+    public static ResumeVm resumeVm() {
+        return new ResumeVm(COMMAND_ID, MDEV_HOST, T0, NOT_AFTER, TRAINING_VM);
+    }
+
+    /** A running single-vGPU request whose pGPU had a double-bit ECC error, being suspended. */
+    public static VgpuRequest vgpuRequestSuspending() {
+        VgpuSpec spec = new VgpuSpec(P4_8C, 1, true, Map.of("frame_rate_limiter", "0"), "C", 8192, 0, false, true,
+                List.of(MDEV_HOST), List.of("kvm-p4-02"), List.of(P4_GPU), List.of(H100_GPU), "SPREAD");
+        VgpuDevice device = new VgpuDevice(P4_VGPU, DeviceStatus.CREATED, P4_GPU, P4_BDF, P4_8C, 0, H100_VF_FREE,
+                EccMode.ON, COMMAND_ID, 1, NOT_AFTER, T0);
+        return new VgpuRequest(REQUEST_ID, "client-7", TRAINING_VM, spec, VgpuState.RUNNING, "9b0c6a1e-2f3d-4e5a-8b7c-1d2e3f4a5b6c",
+                false, MDEV_HOST, List.of(device), new PendingOperation(OperationKind.SUSPEND, 1, NOT_AFTER, COMMAND_ID),
+                null, false, "double-bit ECC error on " + P4_GPU, "resume refused: VM not paused", NOT_AFTER, T0, T0);
+    }
+
+    /** A two-vGPU request that failed and was compensated. */
+    public static VgpuRequest vgpuRequestFailed() {
+        VgpuSpec spec = new VgpuSpec(null, 2, false, Map.of(), null, 0, null, true, false, List.of(), List.of(),
+                List.of(), List.of(), null);
+        return new VgpuRequest(REQUEST_ID, null, TRAINING_VM, spec, VgpuState.FAILED, "9b0c6a1e-2f3d-4e5a-8b7c-1d2e3f4a5b6c",
+                false, null, List.of(VgpuDevice.planned(H100_VGPU), VgpuDevice.planned(TARGET_VGPU).withStatus(DeviceStatus.REMOVED)),
+                null, "no capacity: 409 from the inventory", true, null, null, null, T0, T0);
+    }
+
+    /** A request just taken, asking the inventory for its claim. */
+    public static VgpuRequest vgpuRequestClaiming() {
+        return new VgpuRequest(REQUEST_ID, null, TRAINING_VM, VgpuSpec.ofType(P4_8C, 1, false, Map.of()), VgpuState.REQUESTED,
+                "9b0c6a1e-2f3d-4e5a-8b7c-1d2e3f4a5b6c", false, null, List.of(VgpuDevice.planned(P4_VGPU)),
+                new PendingOperation(OperationKind.CLAIM, 1, NOT_AFTER, null), null, false, null, null, null, T0, T0);
+    }
+
     public static MigrationProgressed migrationPreparingTarget() {
         return new MigrationProgressed(MIGRATION_ID, "drain-kvm-h100-07", INFERENCE_VM, H100_VGPU, VFIO_HOST,
                 TARGET_HOST, MigrationStep.PREPARE_TARGET, "target vGPU " + TARGET_VGPU + " requested on " + TARGET_HOST,
@@ -364,13 +414,16 @@ public final class Samples {
         samples.put(EventTypes.CHECK_MIGRATION_COMPATIBILITY, List.of(checkByMigrationVersion(), checkByNvmlMetadata()));
         samples.put(EventTypes.PREPARE_MIGRATION_TARGET, List.of(prepareMigrationTarget()));
         samples.put(EventTypes.MIGRATE_VM, List.of(migrateVm()));
+        samples.put(EventTypes.SUSPEND_VM, List.of(suspendVm()));
+        samples.put(EventTypes.RESUME_VM, List.of(resumeVm()));
         samples.put(EventTypes.COMMAND_SUCCEEDED, List.of(commandSucceeded()));
         samples.put(EventTypes.COMMAND_REJECTED, List.of(commandRejected()));
         samples.put(EventTypes.COMMAND_FAILED, List.of(commandFailed()));
         samples.put(EventTypes.GPU_HEALTH_CHANGED, List.of(gpuHealthChanged()));
         samples.put(EventTypes.GPU_CORDON_CHANGED, List.of(gpuCordonChanged()));
         samples.put(EventTypes.DRAIN_REQUESTED, List.of(drainRequested()));
-        samples.put(EventTypes.VGPU_STATE_CHANGED, List.of(vgpuCreating(), vgpuRequested()));
+        samples.put(EventTypes.VGPU_STATE_CHANGED, List.of(vgpuCreating(), vgpuRequested(), vgpusPlacedForMultiVgpuVm()));
+        samples.put(EventTypes.VGPU_REQUEST, List.of(vgpuRequestSuspending(), vgpuRequestFailed(), vgpuRequestClaiming()));
         samples.put(EventTypes.MIGRATION_PROGRESSED, List.of(migrationPreparingTarget(), migrationValidating()));
         samples.put(EventTypes.CLAIM_CAPACITY, List.of(claimCapacity()));
         samples.put(EventTypes.RELEASE_CLAIM, List.of(releaseClaim()));

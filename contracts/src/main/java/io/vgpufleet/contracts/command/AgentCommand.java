@@ -13,7 +13,9 @@ public sealed interface AgentCommand
                 SetVgpuParams,
                 CheckMigrationCompatibility,
                 PrepareMigrationTarget,
-                MigrateVm {
+                MigrateVm,
+                SuspendVm,
+                ResumeVm {
 
     String commandId();
 

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * @param vmId the VM that has it attached, where the hypervisor says so
  * @param params the {@code nvidia/vgpu_params} in force
  * @param migrationVersion the device's {@code migration_version}, where the host has one
+ * @param vmState whether the VM holding it runs, where the host's hypervisor says (absent without a VM)
  */
 public record Vgpu(
         String uuid,
@@ -27,7 +28,14 @@ public record Vgpu(
         @Nullable String virtualFunctionBdf,
         @Nullable String vmId,
         Map<String, String> params,
-        @Nullable String migrationVersion) {
+        @Nullable String migrationVersion,
+        @Nullable VmRunState vmState) {
+
+    /** A vGPU whose VM's run state is not known (no VM, or a host that does not ask its hypervisor). */
+    public Vgpu(String uuid, String gpuUuid, String typeId, @Nullable String virtualFunctionBdf, @Nullable String vmId,
+            Map<String, String> params, @Nullable String migrationVersion) {
+        this(uuid, gpuUuid, typeId, virtualFunctionBdf, vmId, params, migrationVersion, null);
+    }
 
     public Vgpu {
         validUuid(uuid, "uuid");
@@ -40,5 +48,8 @@ public record Vgpu(
             identifier(vmId, "vmId");
         }
         params = validParams(params, "params");
+        if (vmState != null && vmId == null) {
+            throw new IllegalArgumentException("vmState " + vmState + " needs the vmId of the VM it describes");
+        }
     }
 }

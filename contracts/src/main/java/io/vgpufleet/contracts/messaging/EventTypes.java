@@ -16,7 +16,9 @@ import io.vgpufleet.contracts.command.CreateVgpu;
 import io.vgpufleet.contracts.command.MigrateVm;
 import io.vgpufleet.contracts.command.PrepareMigrationTarget;
 import io.vgpufleet.contracts.command.RemoveVgpu;
+import io.vgpufleet.contracts.command.ResumeVm;
 import io.vgpufleet.contracts.command.SetVgpuParams;
+import io.vgpufleet.contracts.command.SuspendVm;
 import io.vgpufleet.contracts.health.DrainRequested;
 import io.vgpufleet.contracts.health.EccErrorsObserved;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
@@ -27,6 +29,7 @@ import io.vgpufleet.contracts.health.PagesRetired;
 import io.vgpufleet.contracts.health.RowsRemapped;
 import io.vgpufleet.contracts.health.XidErrorObserved;
 import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.lifecycle.VgpuRequest;
 import io.vgpufleet.contracts.lifecycle.VgpuStateChanged;
 import io.vgpufleet.contracts.migration.MigrationProgressed;
 import java.util.LinkedHashMap;
@@ -59,6 +62,8 @@ public final class EventTypes {
     public static final EventType<PrepareMigrationTarget> PREPARE_MIGRATION_TARGET =
             command("vgpu.agent.prepare-migration-target.v1", PrepareMigrationTarget.class);
     public static final EventType<MigrateVm> MIGRATE_VM = command("vgpu.agent.migrate-vm.v1", MigrateVm.class);
+    public static final EventType<SuspendVm> SUSPEND_VM = command("vgpu.agent.suspend-vm.v1", SuspendVm.class);
+    public static final EventType<ResumeVm> RESUME_VM = command("vgpu.agent.resume-vm.v1", ResumeVm.class);
 
     public static final EventType<CommandSucceeded> COMMAND_SUCCEEDED =
             reply("vgpu.agent.command-succeeded.v1", CommandSucceeded.class);
@@ -88,6 +93,12 @@ public final class EventTypes {
             VgpuStateChanged.class,
             TopicCatalogue.VGPU_STATES,
             VgpuStateChanged::requestId);
+
+    public static final EventType<VgpuRequest> VGPU_REQUEST = new EventType<>(
+            "vgpu.lifecycle.vgpu-request.v1",
+            VgpuRequest.class,
+            TopicCatalogue.VGPU_REQUESTS,
+            VgpuRequest::requestId);
 
     public static final EventType<MigrationProgressed> MIGRATION_PROGRESSED = new EventType<>(
             "vgpu.migration.migration-progressed.v1",
@@ -123,6 +134,8 @@ public final class EventTypes {
             CHECK_MIGRATION_COMPATIBILITY,
             PREPARE_MIGRATION_TARGET,
             MIGRATE_VM,
+            SUSPEND_VM,
+            RESUME_VM,
             COMMAND_SUCCEEDED,
             COMMAND_REJECTED,
             COMMAND_FAILED,
@@ -136,7 +149,8 @@ public final class EventTypes {
             RELEASE_CLAIM,
             EXTEND_CLAIM,
             CLAIM_CHANGED,
-            CLAIM_COMMAND_REFUSED);
+            CLAIM_COMMAND_REFUSED,
+            VGPU_REQUEST);
 
     private static final Map<String, EventType<?>> BY_CE_TYPE = index();
     private static final Map<Class<?>, EventType<?>> BY_CLASS = indexByClass();

@@ -34,6 +34,9 @@ public final class TopicCatalogue {
             "vgpu.health.drain-requests.v1", "pGPU UUID", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(7));
     public static final Topic VGPU_STATES = new Topic(
             "vgpu.lifecycle.vgpu-states.v1", "request id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
+    /** The lifecycle-service's store: the latest state of every vGPU request (compacted, ADR 0004). */
+    public static final Topic VGPU_REQUESTS =
+            new Topic("vgpu.lifecycle.vgpu-requests.v1", "request id", PARTITIONS, CleanupPolicy.COMPACT, null);
     public static final Topic MIGRATION_PROGRESS = new Topic(
             "vgpu.migration.progress.v1", "migration id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
 
@@ -61,7 +64,8 @@ public final class TopicCatalogue {
             // claims
             CLAIM_REQUESTS,
             CLAIMS,
-            CLAIM_REFUSALS);
+            CLAIM_REFUSALS,
+            VGPU_REQUESTS);
 
     private TopicCatalogue() {}
 

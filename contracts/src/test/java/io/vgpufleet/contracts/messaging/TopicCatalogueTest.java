@@ -76,7 +76,8 @@ class TopicCatalogueTest {
         assertThat(TopicCatalogue.all())
                 .filteredOn(topic -> topic.cleanupPolicy() == CleanupPolicy.COMPACT)
                 .containsExactlyInAnyOrder(TopicCatalogue.HOST_SNAPSHOTS, TopicCatalogue.GPU_HEALTH, TopicCatalogue.GPU_CORDONS,
-                        TopicCatalogue.CLAIMS);
+                        TopicCatalogue.CLAIMS,
+                        TopicCatalogue.VGPU_REQUESTS);
     }
 
     @Test

@@ -16,11 +16,14 @@ import io.vgpufleet.contracts.command.CreateVgpu;
 import io.vgpufleet.contracts.command.MigrateVm;
 import io.vgpufleet.contracts.command.PrepareMigrationTarget;
 import io.vgpufleet.contracts.command.RemoveVgpu;
+import io.vgpufleet.contracts.command.ResumeVm;
+import io.vgpufleet.contracts.command.SuspendVm;
 import io.vgpufleet.contracts.command.SetVgpuParams;
 import io.vgpufleet.contracts.host.HostKind;
 import io.vgpufleet.contracts.host.PhysicalGpu;
 import io.vgpufleet.contracts.host.Vgpu;
 import io.vgpufleet.contracts.host.VirtualFunction;
+import io.vgpufleet.contracts.host.VmRunState;
 import io.vgpufleet.contracts.messaging.EventTypes;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -55,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *       a command that gives only metadata fails with {@code NVML_ERROR_NOT_SUPPORTED} rather than guess;
  *       one that gives both is decided by {@code migration_version}, and its reason says so.
  *   <li>{@code MigrateVm}: the VM must hold the source vGPU; the {@link HypervisorPort} migrates it live.
+ *   <li>{@code SuspendVm}, {@code ResumeVm}: the {@link HypervisorPort} pauses or resumes the VM; the
+ *       hypervisor's refusal (no such VM) is a {@code CommandFailed} with {@code HYPERVISOR_ERROR}.
  * </ul>
  */
 public final class CommandHandler {
@@ -112,6 +117,9 @@ public final class CommandHandler {
         if (command instanceof MigrateVm && hypervisor == null) {
             reasons.add("this agent has no hypervisor port to migrate with");
         }
+        if ((command instanceof SuspendVm || command instanceof ResumeVm) && hypervisor == null) {
+            reasons.add("this agent has no hypervisor port to suspend or resume VMs with");
+        }
         if (!reasons.isEmpty()) {
             return rejected(command, type, reasons);
         }
@@ -154,6 +162,14 @@ public final class CommandHandler {
         }
         if (command instanceof CheckMigrationCompatibility check) {
             return checkCompatibility(check, now);
+        }
+        if (command instanceof SuspendVm suspend) {
+            java.util.Objects.requireNonNull(hypervisor).suspend(suspend.vmId());
+            return Map.of("vmId", suspend.vmId(), "vmState", VmRunState.PAUSED.name());
+        }
+        if (command instanceof ResumeVm resume) {
+            java.util.Objects.requireNonNull(hypervisor).resume(resume.vmId());
+            return Map.of("vmId", resume.vmId(), "vmState", VmRunState.RUNNING.name());
         }
         return migrate((MigrateVm) command);
     }

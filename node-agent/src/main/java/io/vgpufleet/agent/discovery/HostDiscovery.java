@@ -172,7 +172,7 @@ public final class HostDiscovery {
                 }
                 try {
                     vgpus.set(i, new Vgpu(vgpu.uuid(), vgpu.gpuUuid(), vgpu.typeId(), vgpu.virtualFunctionBdf(),
-                            domain.name(), vgpu.params(), vgpu.migrationVersion()));
+                            domain.name(), vgpu.params(), vgpu.migrationVersion(), domain.runState()));
                 } catch (IllegalArgumentException e) {
                     problems.add("vGPU " + vgpu.uuid() + " is attached to domain '" + Checks.printable(domain.name())
                             + "', a name the contract does not take as a vmId");

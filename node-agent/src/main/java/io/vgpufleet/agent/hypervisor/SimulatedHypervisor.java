@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 public final class SimulatedHypervisor implements HypervisorPort {
 
     static final String VMS = "simulator/vms";
+    /** A file here names a paused VM ({@code virsh suspend}); a start or resume removes it. */
+    static final String PAUSED = "simulator/vms-paused";
 
     private final Path root;
 
@@ -40,12 +42,46 @@ public final class SimulatedHypervisor implements HypervisorPort {
             }
         }
         write(root, vmId, vgpuUuids);
+        unpause(vmId);
+    }
+
+    @Override
+    public synchronized void suspend(String domain) throws HypervisorException {
+        requireVm(domain);
+        try {
+            Files.createDirectories(root.resolve(PAUSED));
+            Files.writeString(root.resolve(PAUSED).resolve(domain), "paused\n", UTF_8);
+        } catch (IOException e) {
+            throw new HypervisorException("cannot pause VM " + domain + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void resume(String domain) throws HypervisorException {
+        requireVm(domain);
+        unpause(domain);
+    }
+
+    private void requireVm(String domain) throws HypervisorException {
+        checkName(domain);
+        if (!Files.isRegularFile(root.resolve(VMS).resolve(domain))) {
+            throw new HypervisorException("no VM " + domain + " runs on this simulated host");
+        }
+    }
+
+    private void unpause(String vmId) throws HypervisorException {
+        try {
+            Files.deleteIfExists(root.resolve(PAUSED).resolve(vmId));
+        } catch (IOException e) {
+            throw new HypervisorException("cannot resume VM " + vmId + ": " + e.getMessage(), e);
+        }
     }
 
     /** Destroys and undefines a VM; false when no such VM runs here. */
     public synchronized boolean destroy(String vmId) throws HypervisorException {
         checkName(vmId);
         try {
+            unpause(vmId);
             return Files.deleteIfExists(root.resolve(VMS).resolve(vmId));
         } catch (IOException e) {
             throw new HypervisorException("cannot destroy VM " + vmId + ": " + e.getMessage(), e);
@@ -67,7 +103,7 @@ public final class SimulatedHypervisor implements HypervisorPort {
                 }
                 List<String> uuids = Files.readAllLines(file, UTF_8).stream().map(String::strip)
                         .filter(SysfsNames::isUuid).toList();
-                domains.add(new Domain(name, true, uuids, List.of()));
+                domains.add(new Domain(name, true, uuids, List.of(), Files.exists(root.resolve(PAUSED).resolve(name))));
             }
         } catch (IOException e) {
             throw new HypervisorException("cannot read the simulated VMs: " + e.getMessage(), e);

@@ -22,7 +22,10 @@ import java.util.regex.Pattern;
  * <pre>
  * virsh -c qemu:///system list --all --name
  * virsh -c qemu:///system list --name                      (the running ones)
+ * virsh -c qemu:///system list --state-paused --name         (the paused ones)
  * virsh -c qemu:///system dumpxml DOMAIN
+ * virsh -c qemu:///system suspend DOMAIN
+ * virsh -c qemu:///system resume DOMAIN
  * virsh -c qemu:///system migrate --live --persistent --undefinesource DOMAIN qemu+ssh://TARGET/system
  * </pre>
  *
@@ -55,11 +58,26 @@ public final class VirshHypervisor implements HypervisorPort {
     @Override
     public List<Domain> domains() throws HypervisorException {
         Set<String> running = Set.copyOf(names(run(LIST_TIMEOUT, "list", "--name")));
+        Set<String> paused = Set.copyOf(names(run(LIST_TIMEOUT, "list", "--state-paused", "--name")));
         List<Domain> domains = new ArrayList<>();
         for (String name : names(run(LIST_TIMEOUT, "list", "--all", "--name"))) {
-            domains.add(DomainXml.parse(run(LIST_TIMEOUT, "dumpxml", name), running.contains(name)));
+            Domain domain = DomainXml.parse(run(LIST_TIMEOUT, "dumpxml", name), running.contains(name));
+            domains.add(new Domain(domain.name(), domain.active(), domain.mdevUuids(), domain.pciHostdevs(),
+                    paused.contains(name)));
         }
         return domains;
+    }
+
+    @Override
+    public void suspend(String domain) throws HypervisorException {
+        checkDomain(domain);
+        run(LIST_TIMEOUT, "suspend", domain);
+    }
+
+    @Override
+    public void resume(String domain) throws HypervisorException {
+        checkDomain(domain);
+        run(LIST_TIMEOUT, "resume", domain);
     }
 
     @Override

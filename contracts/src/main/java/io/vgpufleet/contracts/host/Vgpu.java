@@ -19,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param vmId the VM that has it attached, where the hypervisor says so
  * @param params the {@code nvidia/vgpu_params} in force
  * @param migrationVersion the device's {@code migration_version}, where the host has one
+ * @param nvmlMetadataBase64 the vGPU's {@code nvmlVgpuInstanceGetMetadata} blob (base64), where NVML gives
+ *     one: what a migration target's agent checks with {@code nvmlGetVgpuCompatibility}
  */
 public record Vgpu(
         String uuid,
@@ -27,7 +29,14 @@ public record Vgpu(
         @Nullable String virtualFunctionBdf,
         @Nullable String vmId,
         Map<String, String> params,
-        @Nullable String migrationVersion) {
+        @Nullable String migrationVersion,
+        @Nullable String nvmlMetadataBase64) {
+
+    /** A vGPU without NVML migration metadata. */
+    public Vgpu(String uuid, String gpuUuid, String typeId, @Nullable String virtualFunctionBdf, @Nullable String vmId,
+            Map<String, String> params, @Nullable String migrationVersion) {
+        this(uuid, gpuUuid, typeId, virtualFunctionBdf, vmId, params, migrationVersion, null);
+    }
 
     public Vgpu {
         validUuid(uuid, "uuid");
@@ -40,5 +49,15 @@ public record Vgpu(
             identifier(vmId, "vmId");
         }
         params = validParams(params, "params");
+        if (nvmlMetadataBase64 != null) {
+            if (nvmlMetadataBase64.length() > 16384) {
+                throw new IllegalArgumentException("nvmlMetadataBase64 must hold at most 16384 characters");
+            }
+            try {
+                java.util.Base64.getDecoder().decode(nvmlMetadataBase64);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("nvmlMetadataBase64 is not base64: " + e.getMessage());
+            }
+        }
     }
 }

@@ -37,6 +37,13 @@ public final class TopicCatalogue {
     public static final Topic MIGRATION_PROGRESS = new Topic(
             "vgpu.migration.progress.v1", "migration id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
 
+    /** The migration-service's store: the latest state of every migration saga (ADR 0005). */
+    public static final Topic MIGRATION_SAGAS =
+            new Topic("vgpu.migration.sagas.v1", "migration id", PARTITIONS, CleanupPolicy.COMPACT, null);
+    /** The migration-service's store: every drain with its vGPUs and their migrations (ADR 0005). */
+    public static final Topic MIGRATION_DRAINS =
+            new Topic("vgpu.migration.drains.v1", "drain id", PARTITIONS, CleanupPolicy.COMPACT, null);
+
     private static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(14);
 
     private static final List<Topic> STREAMS = List.of(
@@ -48,7 +55,9 @@ public final class TopicCatalogue {
             GPU_CORDONS,
             DRAIN_REQUESTS,
             VGPU_STATES,
-            MIGRATION_PROGRESS);
+            MIGRATION_PROGRESS,
+            MIGRATION_SAGAS,
+            MIGRATION_DRAINS);
 
     private TopicCatalogue() {}
 

@@ -75,7 +75,8 @@ class TopicCatalogueTest {
     void compactedTopicsAreExactlyTheLatestPerKeyStreams() {
         assertThat(TopicCatalogue.all())
                 .filteredOn(topic -> topic.cleanupPolicy() == CleanupPolicy.COMPACT)
-                .containsExactlyInAnyOrder(TopicCatalogue.HOST_SNAPSHOTS, TopicCatalogue.GPU_HEALTH, TopicCatalogue.GPU_CORDONS);
+                .containsExactlyInAnyOrder(TopicCatalogue.HOST_SNAPSHOTS, TopicCatalogue.GPU_HEALTH, TopicCatalogue.GPU_CORDONS,
+                        TopicCatalogue.MIGRATION_SAGAS, TopicCatalogue.MIGRATION_DRAINS);
     }
 
     @Test

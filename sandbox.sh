@@ -28,7 +28,7 @@ else
   exit 1
 fi
 
-jar=sandbox/target/sandbox-0.1.0-SNAPSHOT.jar
+jar=sandbox/target/sandbox-0.1.0-SNAPSHOT-exec.jar
 
 if [[ "$skip_build" == false ]]; then
   if ! command -v mvn >/dev/null 2>&1; then

@@ -13,6 +13,7 @@ import io.vgpufleet.agent.health.HealthMonitor;
 import io.vgpufleet.agent.http.AgentHttpServer;
 import io.vgpufleet.agent.hypervisor.HypervisorPort;
 import io.vgpufleet.agent.hypervisor.SimulatedHypervisor;
+import io.vgpufleet.agent.hypervisor.SimulatedVmControl;
 import io.vgpufleet.agent.hypervisor.VirshHypervisor;
 import io.vgpufleet.agent.http.FaultInjection;
 import io.vgpufleet.agent.kernel.HostWriter;
@@ -48,6 +49,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,6 +143,7 @@ public final class NodeAgent implements AutoCloseable {
         NvmlPort nvml;
         HostWriter writer;
         FaultInjection faultInjection = null;
+        SimulatedHypervisor simulatedHypervisor = null;
         HypervisorPort hypervisor;
         HypervisorPort discoveryHypervisor = null;
         Path procRoot = config.procRoot();
@@ -151,7 +154,8 @@ public final class NodeAgent implements AutoCloseable {
             nvml = new SimulatedNvml(host.root(), faults);
             writer = new SimulatedHostWriter(new SimulatedKernel(host.root()));
             faultInjection = (gpuUuid, body) -> inject(faults, gpuUuid, body);
-            hypervisor = new SimulatedHypervisor(host.root());
+            simulatedHypervisor = new SimulatedHypervisor(host.root());
+            hypervisor = simulatedHypervisor;
             discoveryHypervisor = hypervisor;
             procRoot = host.procRoot();
         } else {
@@ -199,7 +203,7 @@ public final class NodeAgent implements AutoCloseable {
         http = new AgentHttpServer(config.httpBind(), config.httpPort(), registry,
                 () -> new AgentHttpServer.Health(hostId, snapshots.lastPublishedAt().orElse(null), snapshots.kafkaOk(),
                         intake.running(), config.simulated()),
-                faultInjection);
+                faultInjection, simulatedHypervisor == null ? null : new SimulatedVmControl(simulatedHypervisor, snapshots));
         running.push(http);
         http.start();
 
@@ -207,13 +211,17 @@ public final class NodeAgent implements AutoCloseable {
         running.push(snapshots);
         snapshots.start();
         intake.start();
+        AtomicReference<HealthMonitor> monitor = new AtomicReference<>();
         HealthMonitor health = new HealthMonitor(hostId, nvml, () -> gpuUuidByBdf(snapshots), signal ->
                 publisher.publish(signal).whenComplete((sent, failure) -> {
                     if (failure != null) {
                         metrics.healthSignalFailed();
-                        log.warn("health signal {} was not taken by the broker: {}", signal, failure.toString());
+                        log.warn("health signal {} was not taken by the broker: {}; the next poll signals the GPU's"
+                                + " counters in full", signal, failure.toString());
+                        monitor.get().signalLost(signal.gpuUuid());
                     }
                 }), clock, config.healthPoll(), metrics);
+        monitor.set(health);
         running.push(health);
         health.start();
         log.info("node agent {} for host {} up: HTTP on {}:{}, sysfs {}{}", VERSION, hostId, config.httpBind(),

@@ -135,6 +135,50 @@ class NodeAgentIT {
     }
 
     @Test
+    void aSimulatedVmTakesItsVgpusAndTheSnapshotSaysWhichVmHoldsThem() throws IOException, InterruptedException {
+        String vgpuUuid = UUID.randomUUID().toString();
+        String commandId = "create-" + vgpuUuid;
+        commands.publish(createOnTheP4(commandId, hostId, vgpuUuid)).join();
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() ->
+                assertThat(replyTo(commandId)).get().isInstanceOf(CommandSucceeded.class));
+
+        assertThat(vms("POST", "{\"vmId\":\"vm-a\",\"vgpuUuids\":[\"" + vgpuUuid + "\"]}").statusCode())
+                .isEqualTo(201);
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() ->
+                assertThat(latestSnapshot().orElseThrow().vgpus()).filteredOn(vgpu -> vgpu.uuid().equals(vgpuUuid))
+                        .singleElement().extracting(Vgpu::vmId).isEqualTo("vm-a"));
+
+        HttpResponse<String> taken = vms("POST", "{\"vmId\":\"vm-b\",\"vgpuUuids\":[\"" + vgpuUuid + "\"]}");
+        assertThat(taken.statusCode()).isEqualTo(409);
+        assertThat(taken.body()).contains("in use by VM vm-a");
+        assertThat(vms("POST", "{\"vmId\":\"vm-c\",\"vgpuUuids\":[\"" + UUID.randomUUID() + "\"]}").statusCode())
+                .isEqualTo(404);
+        assertThat(vms("POST", "{\"vmId\":\"../etc\",\"vgpuUuids\":[\"" + vgpuUuid + "\"]}").statusCode())
+                .isEqualTo(400);
+        assertThat(vms("POST", "{\"vmId\":\"vm-d\",\"vgpuUuids\":[]}").statusCode()).isEqualTo(400);
+        assertThat(vms("GET", null).body()).contains("\"vm-a\"").doesNotContain("vm-b");
+
+        assertThat(vmRequest("DELETE", "/vm-a").statusCode()).isEqualTo(204);
+        assertThat(vmRequest("DELETE", "/vm-a").statusCode()).isEqualTo(404);
+        await().atMost(DEADLINE).pollInSameThread().untilAsserted(() ->
+                assertThat(latestSnapshot().orElseThrow().vgpus()).filteredOn(vgpu -> vgpu.uuid().equals(vgpuUuid))
+                        .singleElement().extracting(Vgpu::vmId).isNull());
+    }
+
+    private HttpResponse<String> vms(String method, String body) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort()
+                        + "/sim/vms"))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> vmRequest(String method, String suffix) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort()
+                        + "/sim/vms" + suffix)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void refusesACommandOnItsKeyThatNamesAnotherHost() {
         String commandId = "foreign-" + UUID.randomUUID();
         ProducerRecord<String, byte[]> foreign = codec.record(createOnTheP4(commandId, "other-" + hostId,

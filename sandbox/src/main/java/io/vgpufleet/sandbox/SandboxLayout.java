@@ -35,9 +35,11 @@ public final class SandboxLayout {
             new ServiceSpec("health-service", 8083),
             new ServiceSpec("migration-service", 8084));
 
-    private static final List<String> SERVICE_JVM_OPTIONS =
+    /** JVM options of a service: small heap, quick start (C1 only), one GC thread. */
+    public static final List<String> SERVICE_JVM_OPTIONS =
             List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-    private static final List<String> AGENT_JVM_OPTIONS = List.of("-Xmx64m", "-XX:+UseSerialGC");
+    /** JVM options of a node agent. */
+    public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xmx64m", "-XX:+UseSerialGC");
 
     private final SandboxOptions options;
     private final Path repo;
@@ -167,6 +169,11 @@ public final class SandboxLayout {
     }
 
     private Path jar(String module) {
+        return jarOf(repo, module);
+    }
+
+    /** The runnable jar a module of the repository builds ({@code <module>/target/<module>-<version>.jar}). */
+    public static Path jarOf(Path repo, String module) {
         return repo.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
     }
 

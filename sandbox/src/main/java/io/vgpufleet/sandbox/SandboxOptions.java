@@ -25,7 +25,7 @@ public record SandboxOptions(
     public static final Path DEFAULT_DATA_DIR = Path.of(".sandbox");
 
     public static final String USAGE = String.join(System.lineSeparator(),
-            "usage: ./sandbox.sh [--skip-build] [options]      (or: java -jar sandbox/target/sandbox-0.1.0-SNAPSHOT.jar [options])",
+            "usage: ./sandbox.sh [--skip-build] [options]      (or: java -jar sandbox/target/sandbox-0.1.0-SNAPSHOT-exec.jar [options])",
             "",
             "Runs a local Kafka broker (KRaft, in this process), the four services and simulated hosts until Ctrl-C.",
             "",

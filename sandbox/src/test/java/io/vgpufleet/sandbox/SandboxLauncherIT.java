@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SandboxLauncherIT {
 
-    private static final Path SANDBOX_JAR = Path.of("target", "sandbox-0.1.0-SNAPSHOT.jar");
+    private static final Path SANDBOX_JAR = Path.of("target", "sandbox-0.1.0-SNAPSHOT-exec.jar");
     private static final List<String> MODULES =
             List.of("inventory-service", "lifecycle-service", "health-service", "migration-service", "node-agent");
 

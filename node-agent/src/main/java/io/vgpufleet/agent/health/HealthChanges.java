@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  *       not known to this process.
  *   <li>An unavailable sample (GPU lost, NVML failing) signals nothing and forgets nothing: the next
  *       good sample is compared with the last good one.
+ *   <li>A signal the broker did not take ({@link #forget}) makes the GPU's next sample a baseline again:
+ *       its absolute counters, pages and rows are signalled anew (with a zero ECC delta: the lost delta
+ *       is not made up), so the health-service never stays behind what the GPU says.
  * </ul>
  *
  * <p>Pure apart from its memory of the last signals; thread-safe, so the events thread and the poller
@@ -68,6 +71,14 @@ public final class HealthChanges {
         }
         lastSignalled.put(gpuUuid, merged(before, sample));
         return signals;
+    }
+
+    /**
+     * Forgets what was signalled for the GPU, because a signal for it was lost (the broker did not take
+     * it): the next sample is signalled as a baseline, where it is not all zero.
+     */
+    public synchronized void forget(String gpuUuid) {
+        lastSignalled.remove(gpuUuid);
     }
 
     /**

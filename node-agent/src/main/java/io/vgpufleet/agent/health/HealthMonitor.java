@@ -148,6 +148,14 @@ public final class HealthMonitor implements AutoCloseable {
         metrics.healthSignal(signal.getClass().getSimpleName(), signal.source().name());
     }
 
+    /**
+     * Says that a signal for the GPU did not reach the broker: the next poll signals the GPU's counters
+     * again in full (see {@link HealthChanges#forget}).
+     */
+    public void signalLost(String gpuUuid) {
+        changes.forget(gpuUuid);
+    }
+
     private boolean backOff() {
         try {
             Thread.sleep(BACK_OFF.toMillis());

@@ -13,7 +13,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -38,12 +40,18 @@ import tools.jackson.databind.JsonNode;
  *       Fault}) of at most 16 KiB and answers {@code 202} with {@code {"gpuUuid", "applied"}} once the
  *       fault is in effect and its NVML events are queued; {@code 400} for a malformed UUID or body,
  *       {@code 404} for a GPU the host does not have, {@code 409} for a fault the GPU cannot have.
+ *   <li>{@code GET /sim/vms}, {@code POST /sim/vms}, {@code DELETE /sim/vms/{vmId}} (simulated hosts
+ *       only): list the simulated VMs; start one as an operator would from its domain definition, body
+ *       {@code {"vmId": "...", "vgpuUuids": ["..."]}} ({@code 201}; {@code 400} malformed, {@code 404}
+ *       a vGPU the host does not have, {@code 409} a vGPU another VM holds); destroy one ({@code 204}).
  * </ul>
  * Errors are RFC 9457 problem details.
  */
 public final class AgentHttpServer implements AutoCloseable {
 
     private static final Pattern FAULTS = Pattern.compile("/sim/gpus/([^/]{1,64})/faults");
+    private static final Pattern VM = Pattern.compile("/sim/vms/([^/]{1,128})");
+    private static final int MAX_VGPUS_PER_VM = 16;
     private static final int MAX_BODY = 16 * 1024;
 
     /** What {@code /healthz} reports. */
@@ -56,13 +64,18 @@ public final class AgentHttpServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Supplier<Health> health;
     private final @Nullable FaultInjection faults;
+    private final @Nullable SimulatedVms vms;
 
-    /** @param faults the simulator's fault injection; {@code null} on a real host */
+    /**
+     * @param faults the simulator's fault injection; {@code null} on a real host
+     * @param vms the simulated hypervisor's VMs; {@code null} on a real host
+     */
     public AgentHttpServer(String bind, int port, PrometheusMeterRegistry registry, Supplier<Health> health,
-            @Nullable FaultInjection faults) {
+            @Nullable FaultInjection faults, @Nullable SimulatedVms vms) {
         this.registry = registry;
         this.health = health;
         this.faults = faults;
+        this.vms = vms;
         try {
             this.server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         } catch (IOException e) {
@@ -101,6 +114,15 @@ public final class AgentHttpServer implements AutoCloseable {
                     problem(exchange, 405, "Method Not Allowed", "use POST");
                 } else {
                     faults(exchange, faults.group(1), this.faults);
+                }
+            } else if (this.vms != null && "/sim/vms".equals(path)) {
+                vms(exchange, method, this.vms);
+            } else if (this.vms != null && VM.matcher(path).matches()) {
+                if (!"DELETE".equals(method)) {
+                    problem(exchange, 405, "Method Not Allowed", "use DELETE");
+                } else {
+                    SimulatedVms.Outcome outcome = this.vms.destroy(path.substring("/sim/vms/".length()));
+                    answer(exchange, outcome, Map.of());
                 }
             } else {
                 problem(exchange, 404, "Not Found", "no resource at " + Checks.printable(path));
@@ -158,6 +180,68 @@ public final class AgentHttpServer implements AutoCloseable {
             applied.put("gpuUuid", gpuUuid);
             applied.put("applied", outcome.detail());
             send(exchange, 202, "application/json", json(applied));
+            return;
+        }
+        String title = switch (outcome.status()) {
+            case 400 -> "Bad Request";
+            case 404 -> "Not Found";
+            case 409 -> "Conflict";
+            default -> "Error";
+        };
+        problem(exchange, outcome.status(), title, Checks.printable(outcome.detail()));
+    }
+
+    private static void vms(HttpExchange exchange, String method, SimulatedVms vms) throws IOException {
+        if ("GET".equals(method)) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("vms", vms.list());
+            send(exchange, 200, "application/json", json(body));
+            return;
+        }
+        if (!"POST".equals(method)) {
+            problem(exchange, 405, "Method Not Allowed", "use GET or POST");
+            return;
+        }
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+            body = in.readNBytes(MAX_BODY + 1);
+        }
+        Optional<JsonNode> json = body.length > MAX_BODY ? Optional.empty() : jsonObject(body);
+        String shape = "the body must be a JSON object {\"vmId\": \"...\", \"vgpuUuids\": [\"...\"]} of at most "
+                + MAX_BODY + " bytes, with 1 to " + MAX_VGPUS_PER_VM + " vGPUs";
+        if (json.isEmpty() || !json.get().path("vmId").isString() || !json.get().path("vgpuUuids").isArray()) {
+            problem(exchange, 400, "Bad Request", shape);
+            return;
+        }
+        JsonNode uuids = json.get().path("vgpuUuids");
+        if (uuids.isEmpty() || uuids.size() > MAX_VGPUS_PER_VM) {
+            problem(exchange, 400, "Bad Request", shape);
+            return;
+        }
+        List<String> vgpuUuids = new ArrayList<>();
+        for (JsonNode uuid : uuids) {
+            if (!uuid.isString()) {
+                problem(exchange, 400, "Bad Request", "vgpuUuids must hold strings");
+                return;
+            }
+            vgpuUuids.add(uuid.asString());
+        }
+        String vmId = json.get().path("vmId").asString();
+        SimulatedVms.Outcome outcome = vms.start(vmId, vgpuUuids);
+        Map<String, Object> created = new LinkedHashMap<>();
+        created.put("vmId", vmId);
+        created.put("vgpuUuids", vgpuUuids);
+        answer(exchange, outcome, created);
+    }
+
+    private static void answer(HttpExchange exchange, SimulatedVms.Outcome outcome, Map<String, Object> body)
+            throws IOException {
+        if (outcome.status() == 204) {
+            exchange.sendResponseHeaders(204, -1);
+            return;
+        }
+        if (outcome.status() < 300) {
+            send(exchange, outcome.status(), "application/json", json(body));
             return;
         }
         String title = switch (outcome.status()) {

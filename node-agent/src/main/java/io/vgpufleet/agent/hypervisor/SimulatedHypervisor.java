@@ -42,6 +42,16 @@ public final class SimulatedHypervisor implements HypervisorPort {
         write(root, vmId, vgpuUuids);
     }
 
+    /** Destroys and undefines a VM; false when no such VM runs here. */
+    public synchronized boolean destroy(String vmId) throws HypervisorException {
+        checkName(vmId);
+        try {
+            return Files.deleteIfExists(root.resolve(VMS).resolve(vmId));
+        } catch (IOException e) {
+            throw new HypervisorException("cannot destroy VM " + vmId + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public synchronized List<Domain> domains() throws HypervisorException {
         Path dir = root.resolve(VMS);

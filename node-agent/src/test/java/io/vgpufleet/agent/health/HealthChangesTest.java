@@ -52,6 +52,21 @@ class HealthChangesTest {
     }
 
     @Test
+    void afterASignalWasLostTheNextPollSignalsTheCountersInFullAgain() {
+        poll(sample(EccCounters.ZERO, pages(0, 0, false), null));
+        poll(sample(new EccCounters(3, 1, 3, 1), pages(0, 1, true), null));
+        assertThat(poll(sample(new EccCounters(3, 1, 3, 1), pages(0, 1, true), null))).isEmpty();
+
+        changes.forget(GPU);
+
+        assertThat(poll(sample(new EccCounters(3, 1, 3, 1), pages(0, 1, true), null))).containsExactly(
+                new EccErrorsObserved("sim-01", GPU, AT, SignalSource.POLL, new EccCounters(3, 1, 3, 1),
+                        EccCounters.ZERO),
+                new PagesRetired("sim-01", GPU, AT, SignalSource.POLL, 0, 1, true));
+        assertThat(poll(sample(new EccCounters(3, 1, 3, 1), pages(0, 1, true), null))).isEmpty();
+    }
+
+    @Test
     void afterAResetTheRestartedVolatileCounterIsItsOwnDelta() {
         poll(sample(new EccCounters(5, 1, 5, 1), null, null));
 

@@ -97,6 +97,17 @@ public final class ChildProcess {
         return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
     }
 
+    /**
+     * Kills the program at once, as {@code kill -9} does (SIGKILL: no shutdown hook runs), with its
+     * descendants, and waits until it has ended.
+     */
+    public void kill() throws InterruptedException {
+        stopping = true;
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
     /** Asks the program to end (SIGTERM), waits up to {@code grace}, then kills it. */
     public void stop(Duration grace) throws InterruptedException {
         stopAll(List.of(this), grace);

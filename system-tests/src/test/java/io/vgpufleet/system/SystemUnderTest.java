@@ -1,0 +1,197 @@
+package io.vgpufleet.system;
+
+import io.vgpufleet.sandbox.SandboxLayout;
+import io.vgpufleet.sandbox.broker.BrokerSettings;
+import io.vgpufleet.sandbox.broker.LocalKafkaBroker;
+import io.vgpufleet.sandbox.process.Ports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+
+/**
+ * The system under test, one per test JVM, shared by every system IT: a real Kafka broker (KRaft) in
+ * this JVM with the topic catalogue, and the components as child processes started from the jars the
+ * reactor built, each on an ephemeral port, logging to {@code target/system/<run>/logs/<name>.log}.
+ *
+ * <p>Services start on first use ({@link #service}) and stay up for the next test class; simulated
+ * hosts are added per test ({@link #addHost}), each with a host id of its own, so tests sharing the
+ * fleet keep apart by host id. Everything is stopped when the JVM ends.
+ *
+ * <pre>{@code
+ * SystemUnderTest system = SystemUnderTest.get();
+ * ComponentProcess inventory = system.service(Service.INVENTORY);
+ * SimulatedHost host = system.addHost("a100");
+ * ... Http.get(inventory.url("/api/v1/hosts/" + host.hostId())) ...
+ * inventory.kill(); inventory.restart();
+ * }</pre>
+ */
+public final class SystemUnderTest {
+
+    /** The services, by their Maven module (and jar) name. */
+    public enum Service {
+        INVENTORY("inventory-service"),
+        LIFECYCLE("lifecycle-service"),
+        HEALTH("health-service"),
+        MIGRATION("migration-service");
+
+        private final String module;
+
+        Service(String module) {
+            this.module = module;
+        }
+
+        public String module() {
+            return module;
+        }
+    }
+
+    private static SystemUnderTest instance;
+
+    private final Path repo;
+    private final Path runDir;
+    private final LocalKafkaBroker broker;
+    private final Map<Service, ComponentProcess> services = new LinkedHashMap<>();
+    private final List<SimulatedHost> hosts = new ArrayList<>();
+    private final AtomicInteger hostNumbers = new AtomicInteger();
+
+    private SystemUnderTest(Path repo, Path runDir, LocalKafkaBroker broker) {
+        this.repo = repo;
+        this.runDir = runDir;
+        this.broker = broker;
+    }
+
+    /** The shared system: started on the first call (the broker only), stopped when the JVM ends. */
+    public static synchronized SystemUnderTest get() throws InterruptedException {
+        if (instance == null) {
+            Path repo = Path.of(System.getProperty("vgpu.repo", "..")).toAbsolutePath().normalize();
+            Path runDir = Path.of(System.getProperty("vgpu.system.dir", "target/system")).toAbsolutePath()
+                    .resolve("run-" + Instant.now().toString().replace(':', '-'));
+            try {
+                Files.createDirectories(runDir.resolve("logs"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            int port = Ports.anyFree();
+            int controllerPort = Ports.anyFree();
+            LocalKafkaBroker broker = LocalKafkaBroker.start(
+                    new BrokerSettings(BrokerSettings.DEFAULT_HOST, port, controllerPort, runDir.resolve("kafka")));
+            broker.provisionTopics();
+            SystemUnderTest started = new SystemUnderTest(repo, runDir, broker);
+            Runtime.getRuntime().addShutdownHook(new Thread(started::stopEverything, "system-under-test-stop"));
+            instance = started;
+        }
+        return instance;
+    }
+
+    public String bootstrapServers() {
+        return broker.bootstrapServers();
+    }
+
+    /** An admin client of the broker (owned by the broker: do not close it). */
+    public Admin admin() {
+        return broker.admin();
+    }
+
+    /** The directory that holds this run's broker data, logs, hosts and service state. */
+    public Path runDir() {
+        return runDir;
+    }
+
+    /** The running service, started (and waited for) on first use with the default arguments. */
+    public ComponentProcess service(Service service) throws InterruptedException {
+        return service(service, List.of());
+    }
+
+    /**
+     * The running service; on first use started with {@code extraArguments} after the defaults (e.g.
+     * {@code --vgpu.lifecycle.inventory-url=...}); later calls return the running one, arguments ignored.
+     */
+    public synchronized ComponentProcess service(Service service, List<String> extraArguments)
+            throws InterruptedException {
+        ComponentProcess running = services.get(service);
+        if (running != null) {
+            return running;
+        }
+        int port = Ports.anyFree();
+        Path state = runDir.resolve("state").resolve(service.module());
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(SandboxLayout.SERVICE_JVM_OPTIONS);
+        command.add("-jar");
+        command.add(jar(service.module()).toString());
+        command.add("--server.port=" + port);
+        command.add("--server.address=127.0.0.1");
+        command.add("--spring.kafka.bootstrap-servers=" + bootstrapServers());
+        command.add("--spring.cloud.stream.kafka.binder.brokers=" + bootstrapServers());
+        command.add("--vgpu.health.streams.state-dir=" + state);
+        command.addAll(extraArguments);
+        URI base = URI.create("http://127.0.0.1:" + port);
+        ComponentProcess process = new ComponentProcess(service.module(), command, repo,
+                runDir.resolve("logs").resolve(service.module() + ".log"), base, base.resolve("/actuator/health"));
+        process.start();
+        services.put(service, process);
+        return process;
+    }
+
+    /** A new simulated host with a node agent, of a profile (p4, t4, a100, h100, mixed, a100x8), up and healthy. */
+    public SimulatedHost addHost(String profile) throws InterruptedException {
+        int n = hostNumbers.incrementAndGet();
+        String hostId = String.format("sys-%03d", n);
+        Path sysfsRoot = runDir.resolve("hosts").resolve(hostId);
+        int port = Ports.anyFree();
+        List<String> command = new ArrayList<>();
+        command.add(javaBinary());
+        command.addAll(SandboxLayout.AGENT_JVM_OPTIONS);
+        command.add("-jar");
+        command.add(jar("node-agent").toString());
+        command.add("--host-id=" + hostId);
+        command.add("--bootstrap-servers=" + bootstrapServers());
+        command.add("--http-port=" + port);
+        command.add("--sysfs-root=" + sysfsRoot);
+        command.add("--simulate=" + profile);
+        command.add("--seed=" + n);
+        SimulatedHost host = new SimulatedHost(hostId, profile, sysfsRoot, command, repo,
+                runDir.resolve("logs").resolve("node-agent-" + hostId + ".log"), URI.create("http://127.0.0.1:" + port));
+        host.start();
+        synchronized (this) {
+            hosts.add(host);
+        }
+        return host;
+    }
+
+    private Path jar(String module) {
+        Path jar = SandboxLayout.jarOf(repo, module);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " does not exist: system tests run the built jars; run `mvn verify`"
+                    + " from the repository root (or `mvn -DskipTests package` first)");
+        }
+        return jar;
+    }
+
+    private static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private synchronized void stopEverything() {
+        List<ComponentProcess> all = new ArrayList<>(hosts);
+        all.addAll(services.values());
+        for (ComponentProcess process : all) {
+            try {
+                process.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        broker.close();
+    }
+}

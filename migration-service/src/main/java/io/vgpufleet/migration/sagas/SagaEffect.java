@@ -11,7 +11,7 @@ public sealed interface SagaEffect {
 
     /** Claim one instance of {@code typeId} on the target pGPU for the target vGPU (the claim id makes a repeat the same claim). */
     record RequestClaim(String claimId, String migrationId, String vmId, String typeId, String hostId, String gpuUuid,
-            String vgpuUuid, Duration ttl) implements SagaEffect {}
+            String pciBdf, String vgpuUuid, Duration ttl) implements SagaEffect {}
 
     /** Release a claim (releasing one already released or never granted is fine). */
     record ReleaseClaim(String claimId, String migrationId) implements SagaEffect {}

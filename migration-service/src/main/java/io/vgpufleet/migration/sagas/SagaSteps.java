@@ -442,7 +442,7 @@ public final class SagaSteps {
             case CLAIM_TARGET -> saga.claimId() == null ? List.of()
                     : List.of(new SagaEffect.RequestClaim(saga.claimId(), id, saga.vmId(), saga.typeId(),
                             String.valueOf(saga.targetHostId()), String.valueOf(saga.targetGpuUuid()),
-                            saga.targetVgpuUuid(), settings.claimTtl()));
+                            String.valueOf(saga.targetPciBdf()), saga.targetVgpuUuid(), settings.claimTtl()));
             case PREPARE_TARGET -> List.of(new SagaEffect.SendCommand(new PrepareMigrationTarget(
                     CommandIds.of(id, CommandIds.PREPARE), String.valueOf(saga.targetHostId()), now, notAfter,
                     String.valueOf(saga.targetPciBdf()), saga.typeId(), saga.targetVgpuUuid(), saga.vmId())));

@@ -196,7 +196,7 @@ public final class NodeAgent implements AutoCloseable {
             public void changed() {
                 snapshots.publishChange("command");
             }
-        }, writer, clock, hypervisor);
+        }, writer, clock, hypervisor, nvml);
         CommandIntake intake = new CommandIntake(hostId, config.bootstrapServers(), codec, publisher, handler, metrics);
         running.push(intake);
 

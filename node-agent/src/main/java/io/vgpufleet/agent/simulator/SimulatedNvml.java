@@ -104,7 +104,11 @@ public final class SimulatedNvml implements NvmlPort {
 
     /** The prefix of the simulated {@code nvmlVgpuInstanceGetMetadata} blob. */
     static final String METADATA_PREFIX = "vgpu-sim-metadata-v1";
-    /** Per-host limits: {@code limit=HOST_DRIVER} for every pGPU, {@code limit.<BDF>=GPU} for one. */
+    /**
+     * Per-host limits: {@code limit=HOST_DRIVER} for every pGPU, {@code limit.<BDF>=GPU} for one, the BDF's
+     * colons written as underscores ({@code limit.0000_1a_00.0}: a colon separates key and value in a
+     * properties file).
+     */
     public static final String COMPATIBILITY_FILE = "simulator/nvml-compatibility.properties";
     private static final java.util.Set<String> LIMIT_CODES = java.util.Set.of("HOST_DRIVER", "GUEST_DRIVER", "GPU", "OTHER");
 
@@ -125,7 +129,7 @@ public final class SimulatedNvml implements NvmlPort {
      * Deterministic compatibility: a blob not of the simulator is {@code NVML_ERROR_INVALID_ARGUMENT}, an
      * unknown pGPU {@code NVML_ERROR_NOT_FOUND}; another driver branch on the source limits by {@code
      * HOST_DRIVER}; the host's {@link #COMPATIBILITY_FILE} adds limits ({@code limit} for every pGPU, {@code
-     * limit.<BDF>} for one), so tests can make a target refuse. No limit: every VM state, LIVE included;
+     * limit.<BDF>} for one, colons as underscores), so tests can make a target refuse. No limit: every VM state, LIVE included;
      * otherwise COLD only.
      */
     @Override
@@ -150,7 +154,7 @@ public final class SimulatedNvml implements NvmlPort {
         }
         Optional<Properties> configured = properties(root.resolve(COMPATIBILITY_FILE));
         if (configured.isPresent()) {
-            for (String key : java.util.List.of("limit", "limit." + pciBdf)) {
+            for (String key : java.util.List.of("limit", "limit." + pciBdf.replace(':', '_'))) {
                 for (String code : configured.get().getProperty(key, "").split(",")) {
                     if (LIMIT_CODES.contains(code.strip())) {
                         limits.add(code.strip());

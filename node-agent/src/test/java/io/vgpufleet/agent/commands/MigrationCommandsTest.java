@@ -113,7 +113,7 @@ class MigrationCommandsTest {
         String metadata = java.util.Base64.getEncoder().encodeToString(
                 new SimulatedNvml(source.root).vgpuMigrationMetadata(SOURCE_VGPU).orElseThrow());
         java.nio.file.Files.writeString(target.root.resolve(SimulatedNvml.COMPATIBILITY_FILE),
-                "limit." + bdf + "=HOST_DRIVER,bogus\n");
+                "limit." + bdf.replace(':', '_') + "=HOST_DRIVER,bogus\n");
 
         CommandReply limited = target.handler.handle(check("k-1", bdf, "nvidia-289", version, metadata));
         CommandReply otherGpu = target.handler.handle(check("k-2", target.gpu(1).pciBdf(), target.gpu(1).types().get(0).typeId(),

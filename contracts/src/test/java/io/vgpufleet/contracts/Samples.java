@@ -50,7 +50,12 @@ import io.vgpufleet.contracts.lifecycle.VgpuState;
 import io.vgpufleet.contracts.lifecycle.VgpuStateChanged;
 import io.vgpufleet.contracts.messaging.EventType;
 import io.vgpufleet.contracts.messaging.EventTypes;
+import io.vgpufleet.contracts.migration.CandidateRejection;
+import io.vgpufleet.contracts.migration.Compensation;
+import io.vgpufleet.contracts.migration.Drain;
 import io.vgpufleet.contracts.migration.MigrationProgressed;
+import io.vgpufleet.contracts.migration.MigrationSaga;
+import io.vgpufleet.contracts.migration.TargetCandidate;
 import io.vgpufleet.contracts.migration.MigrationStep;
 import java.time.Duration;
 import java.time.Instant;
@@ -164,7 +169,7 @@ public final class Samples {
                 new VgpuManagerStatus(true, "550.127.06", List.of()),
                 List.of(teslaP4()),
                 List.of(new Vgpu(P4_VGPU, P4_GPU, P4_8C, null, TRAINING_VM, Map.of("frame_rate_limiter", "0"), null,
-                        VmRunState.RUNNING)));
+                        VmRunState.RUNNING, null)));
     }
 
     /** A Hopper vendor-VFIO host: an H100 with one VF holding an H100-10C not yet attached to a VM. */
@@ -177,7 +182,8 @@ public final class Samples {
                 HostKind.VENDOR_VFIO,
                 new VgpuManagerStatus(true, "550.127.06", List.of()),
                 List.of(h100()),
-                List.of(new Vgpu(H100_VGPU, H100_GPU, H100_10C, H100_VF_IN_USE, null, Map.of(), MIGRATION_VERSION)));
+                List.of(new Vgpu(H100_VGPU, H100_GPU, H100_10C, H100_VF_IN_USE, null, Map.of(), MIGRATION_VERSION,
+                        null, "AAECAwQFBgc=")));
     }
 
     /** A host whose vGPU manager is down and whose NVML cannot be loaded: nothing to offer. */
@@ -396,6 +402,40 @@ public final class Samples {
                 T0);
     }
 
+    public static MigrationProgressed migrationCompensated() {
+        return new MigrationProgressed(MIGRATION_ID, null, INFERENCE_VM, H100_VGPU, VFIO_HOST, TARGET_HOST,
+                MigrationStep.COMPENSATED, "no compatible target", T0,
+                List.of(new CandidateRejection(MDEV_HOST, P4_GPU, "NVML_LIMIT", "limited by HOST_DRIVER")), 15_000);
+    }
+
+    public static MigrationSaga migrationSagaCompensating() {
+        return new MigrationSaga(MIGRATION_ID, "drain-kvm-h100-07", true, INFERENCE_VM, H100_VGPU, H100_10C, VFIO_HOST,
+                H100_GPU, TARGET_HOST, MIGRATION_VERSION, "AAECAw==", 10240, 75_000, MigrationStep.COMPENSATING, 1, T0,
+                T0.plusSeconds(3), T0.plusSeconds(4),
+                List.of(new TargetCandidate(TARGET_HOST, "GPU-b1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", TARGET_GPU_BDF,
+                        TargetCandidate.Compatibility.COMPATIBLE)),
+                List.of(new CandidateRejection(MDEV_HOST, null, "TYPE_UNAVAILABLE", "no pGPU offers 1061")),
+                "claim-7", TARGET_HOST, "GPU-b1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", TARGET_GPU_BDF, TARGET_VGPU,
+                List.of(Compensation.REMOVE_TARGET_VGPU, Compensation.RELEASE_CLAIM), "MIGRATE failed: HYPERVISOR_ERROR");
+    }
+
+    public static MigrationSaga migrationSagaQueued() {
+        return new MigrationSaga(MIGRATION_ID, null, false, INFERENCE_VM, H100_VGPU, H100_10C, VFIO_HOST, H100_GPU, null,
+                null, null, 0, 0, MigrationStep.QUEUED, 0, T0, T0, T0, List.of(), List.of(), null, null, null, null,
+                TARGET_VGPU, List.of(), "");
+    }
+
+    public static Drain hostDrain() {
+        return new Drain("drain-kvm-h100-07", VFIO_HOST, null, false, "host maintenance", T0,
+                List.of(new Drain.Item(H100_VGPU, INFERENCE_VM, MIGRATION_ID, null),
+                        new Drain.Item(TARGET_VGPU, null, null, "no VM holds it")));
+    }
+
+    public static Drain gpuDrain() {
+        return new Drain("drain-GPU-a1b2c3d4-1", VFIO_HOST, H100_GPU, true, "verdict FAILED by rule double-bit-ecc", T0,
+                List.of(new Drain.Item(H100_VGPU, INFERENCE_VM, MIGRATION_ID, null)));
+    }
+
     // ---------------------------------------------------------------- by type
 
     private static final Map<EventType<?>, List<?>> BY_TYPE = byType();
@@ -424,12 +464,15 @@ public final class Samples {
         samples.put(EventTypes.DRAIN_REQUESTED, List.of(drainRequested()));
         samples.put(EventTypes.VGPU_STATE_CHANGED, List.of(vgpuCreating(), vgpuRequested(), vgpusPlacedForMultiVgpuVm()));
         samples.put(EventTypes.VGPU_REQUEST, List.of(vgpuRequestSuspending(), vgpuRequestFailed(), vgpuRequestClaiming()));
-        samples.put(EventTypes.MIGRATION_PROGRESSED, List.of(migrationPreparingTarget(), migrationValidating()));
+        samples.put(EventTypes.MIGRATION_PROGRESSED,
+                List.of(migrationCompensated(), migrationPreparingTarget(), migrationValidating()));
         samples.put(EventTypes.CLAIM_CAPACITY, List.of(claimCapacity()));
         samples.put(EventTypes.RELEASE_CLAIM, List.of(releaseClaim()));
         samples.put(EventTypes.EXTEND_CLAIM, List.of(extendClaim()));
         samples.put(EventTypes.CLAIM_CHANGED, List.of(claimConfirmed(), claimGranted()));
         samples.put(EventTypes.CLAIM_COMMAND_REFUSED, List.of(claimRefused()));
+        samples.put(EventTypes.MIGRATION_SAGA, List.of(migrationSagaCompensating(), migrationSagaQueued()));
+        samples.put(EventTypes.DRAIN, List.of(hostDrain(), gpuDrain()));
         return samples;
     }
 

@@ -170,7 +170,7 @@ class LifecycleServiceIT {
 
         List<Vgpu> running = creates.stream().map(create -> new Vgpu(create.vgpuUuid(),
                 create.parentPciBdf().equals("0000:1a:00.0") ? GPU_A : GPU_B, "nvidia-289", null, "vm-it-1", Map.of(), null,
-                VmRunState.RUNNING)).toList();
+                VmRunState.RUNNING, null)).toList();
         publisher.publish(snapshot(running)).get();
         awaitState(id, "RUNNING");
 

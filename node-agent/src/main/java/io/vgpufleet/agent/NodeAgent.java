@@ -210,7 +210,7 @@ public final class NodeAgent implements AutoCloseable {
             public void changed() {
                 snapshots.publishChange("command");
             }
-        }, writer, clock, hypervisor, outcomes);
+        }, writer, clock, hypervisor, nvml, outcomes);
         CommandIntake intake = new CommandIntake(hostId, config.bootstrapServers(), codec, publisher, handler, metrics);
         running.push(intake);
 

@@ -20,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  * @param params the {@code nvidia/vgpu_params} in force
  * @param migrationVersion the device's {@code migration_version}, where the host has one
  * @param vmState whether the VM holding it runs, where the host's hypervisor says (absent without a VM)
+ * @param nvmlMetadataBase64 the vGPU's {@code nvmlVgpuInstanceGetMetadata} blob (base64), where NVML gives
+ *     one: what a migration target's agent checks with {@code nvmlGetVgpuCompatibility}
  */
 public record Vgpu(
         String uuid,
@@ -29,12 +31,13 @@ public record Vgpu(
         @Nullable String vmId,
         Map<String, String> params,
         @Nullable String migrationVersion,
-        @Nullable VmRunState vmState) {
+        @Nullable VmRunState vmState,
+        @Nullable String nvmlMetadataBase64) {
 
-    /** A vGPU whose VM's run state is not known (no VM, or a host that does not ask its hypervisor). */
+    /** A vGPU whose VM's run state is not known and without NVML migration metadata. */
     public Vgpu(String uuid, String gpuUuid, String typeId, @Nullable String virtualFunctionBdf, @Nullable String vmId,
             Map<String, String> params, @Nullable String migrationVersion) {
-        this(uuid, gpuUuid, typeId, virtualFunctionBdf, vmId, params, migrationVersion, null);
+        this(uuid, gpuUuid, typeId, virtualFunctionBdf, vmId, params, migrationVersion, null, null);
     }
 
     public Vgpu {
@@ -50,6 +53,16 @@ public record Vgpu(
         params = validParams(params, "params");
         if (vmState != null && vmId == null) {
             throw new IllegalArgumentException("vmState " + vmState + " needs the vmId of the VM it describes");
+        }
+        if (nvmlMetadataBase64 != null) {
+            if (nvmlMetadataBase64.length() > 16384) {
+                throw new IllegalArgumentException("nvmlMetadataBase64 must hold at most 16384 characters");
+            }
+            try {
+                java.util.Base64.getDecoder().decode(nvmlMetadataBase64);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("nvmlMetadataBase64 is not base64: " + e.getMessage());
+            }
         }
     }
 }

@@ -31,7 +31,9 @@ import io.vgpufleet.contracts.health.XidErrorObserved;
 import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.contracts.lifecycle.VgpuRequest;
 import io.vgpufleet.contracts.lifecycle.VgpuStateChanged;
+import io.vgpufleet.contracts.migration.Drain;
 import io.vgpufleet.contracts.migration.MigrationProgressed;
+import io.vgpufleet.contracts.migration.MigrationSaga;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,6 +123,14 @@ public final class EventTypes {
             TopicCatalogue.CLAIM_REFUSALS,
             ClaimCommandRefused::hostId);
 
+    public static final EventType<MigrationSaga> MIGRATION_SAGA = new EventType<>(
+            "vgpu.migration.migration-saga.v1",
+            MigrationSaga.class,
+            TopicCatalogue.MIGRATION_SAGAS,
+            MigrationSaga::migrationId);
+    public static final EventType<Drain> DRAIN = new EventType<>(
+            "vgpu.migration.drain.v1", Drain.class, TopicCatalogue.MIGRATION_DRAINS, Drain::drainId);
+
     private static final List<EventType<?>> ALL = List.of(
             HOST_SNAPSHOT,
             ECC_ERRORS_OBSERVED,
@@ -150,7 +160,9 @@ public final class EventTypes {
             EXTEND_CLAIM,
             CLAIM_CHANGED,
             CLAIM_COMMAND_REFUSED,
-            VGPU_REQUEST);
+            VGPU_REQUEST,
+            MIGRATION_SAGA,
+            DRAIN);
 
     private static final Map<String, EventType<?>> BY_CE_TYPE = index();
     private static final Map<Class<?>, EventType<?>> BY_CLASS = indexByClass();

@@ -49,6 +49,13 @@ public final class TopicCatalogue {
     public static final Topic CLAIM_REFUSALS = new Topic(
             "vgpu.inventory.claim-refusals.v1", "host id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(1));
 
+    /** The migration-service's store: the latest state of every migration saga (ADR 0005). */
+    public static final Topic MIGRATION_SAGAS =
+            new Topic("vgpu.migration.sagas.v1", "migration id", PARTITIONS, CleanupPolicy.COMPACT, null);
+    /** The migration-service's store: every drain with its vGPUs and their migrations (ADR 0005). */
+    public static final Topic MIGRATION_DRAINS =
+            new Topic("vgpu.migration.drains.v1", "drain id", PARTITIONS, CleanupPolicy.COMPACT, null);
+
     private static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(14);
 
     private static final List<Topic> STREAMS = List.of(
@@ -65,7 +72,9 @@ public final class TopicCatalogue {
             CLAIM_REQUESTS,
             CLAIMS,
             CLAIM_REFUSALS,
-            VGPU_REQUESTS);
+            VGPU_REQUESTS,
+            MIGRATION_SAGAS,
+            MIGRATION_DRAINS);
 
     private TopicCatalogue() {}
 

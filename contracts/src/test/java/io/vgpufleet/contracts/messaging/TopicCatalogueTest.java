@@ -77,7 +77,8 @@ class TopicCatalogueTest {
                 .filteredOn(topic -> topic.cleanupPolicy() == CleanupPolicy.COMPACT)
                 .containsExactlyInAnyOrder(TopicCatalogue.HOST_SNAPSHOTS, TopicCatalogue.GPU_HEALTH, TopicCatalogue.GPU_CORDONS,
                         TopicCatalogue.CLAIMS,
-                        TopicCatalogue.VGPU_REQUESTS);
+                        TopicCatalogue.VGPU_REQUESTS,
+                        TopicCatalogue.MIGRATION_SAGAS, TopicCatalogue.MIGRATION_DRAINS);
     }
 
     @Test

@@ -5,6 +5,8 @@ import io.vgpufleet.agent.discovery.SysfsText;
 import io.vgpufleet.agent.hypervisor.HypervisorPort;
 import io.vgpufleet.agent.kernel.HostWriter;
 import io.vgpufleet.agent.kernel.KernelError;
+import io.vgpufleet.agent.nvml.NvmlPort;
+import io.vgpufleet.agent.nvml.VgpuCompatibility;
 import io.vgpufleet.contracts.Checks;
 import io.vgpufleet.contracts.command.AgentCommand;
 import io.vgpufleet.contracts.command.CheckMigrationCompatibility;
@@ -51,12 +53,14 @@ import org.slf4j.LoggerFactory;
  *       {@code vmId}): mdev {@code create}, or a free VF's {@code current_vgpu_type}, then the params.
  *   <li>{@code RemoveVgpu}; {@code SetVgpuParams} (allow-listed keys, {@link VgpuParams}; merged into the
  *       vGPU's params in force and written whole).
- *   <li>{@code CheckMigrationCompatibility}: the source's {@code migration_version} written to the type's
- *       attribute here. Success: {@code compatible=true}; the kernel's refusal: {@code compatible=false}
- *       with its reason; no attribute: {@code compatible=false}, {@code limit=NOT_MIGRATABLE}. The NVML
- *       metadata check ({@code nvmlGetVgpuCompatibility}) is not offered by the agent's NVML port yet:
- *       a command that gives only metadata fails with {@code NVML_ERROR_NOT_SUPPORTED} rather than guess;
- *       one that gives both is decided by {@code migration_version}, and its reason says so.
+ *   <li>{@code CheckMigrationCompatibility}: every check the command makes possible must pass. The source's
+ *       {@code migration_version} is written to the type's attribute here: the kernel's refusal is {@code
+ *       compatible=false} with its errno as the limit; no attribute is {@code limit=NOT_MIGRATABLE}, unless
+ *       NVML metadata is given, which then decides. The source's NVML metadata is checked with {@code
+ *       nvmlGetVgpuCompatibility} against the pGPU: the LIVE bit is required, and without it the limit
+ *       code ({@code HOST_DRIVER}, {@code GUEST_DRIVER}, {@code GPU}, {@code OTHER}) is the limit ({@code
+ *       decidedBy=nvml}); {@code migrationKinds} lists what NVML allows. An NVML that cannot run the call
+ *       fails the command with its return code when nothing else decided, and is noted otherwise.
  *   <li>{@code MigrateVm}: the VM must hold the source vGPU; the {@link HypervisorPort} migrates it live.
  *   <li>{@code SuspendVm}, {@code ResumeVm}: the {@link HypervisorPort} pauses or resumes the VM; the
  *       hypervisor's refusal (no such VM) is a {@code CommandFailed} with {@code HYPERVISOR_ERROR}.
@@ -75,6 +79,7 @@ public final class CommandHandler {
     private final HostWriter writer;
     private final Clock clock;
     private final @Nullable HypervisorPort hypervisor;
+    private final NvmlPort nvml;
     private final OutcomeJournal outcomes;
 
     /** A handler without a hypervisor: {@code MigrateVm} is rejected. */
@@ -85,12 +90,19 @@ public final class CommandHandler {
     /** A handler whose memory of outcomes ends with the process. */
     public CommandHandler(String hostId, HostState host, HostWriter writer, Clock clock,
             @Nullable HypervisorPort hypervisor) {
-        this(hostId, host, writer, clock, hypervisor, OutcomeJournal.inMemory());
+        this(hostId, host, writer, clock, hypervisor, new io.vgpufleet.agent.nvml.NoNvml());
+    }
+
+    /** A handler whose compatibility checks also ask {@code nvml} ({@code nvmlGetVgpuCompatibility}). */
+    public CommandHandler(String hostId, HostState host, HostWriter writer, Clock clock,
+            @Nullable HypervisorPort hypervisor, NvmlPort nvml) {
+        this(hostId, host, writer, clock, hypervisor, nvml, OutcomeJournal.inMemory());
     }
 
     /** @param outcomes where the first outcome of each command is kept, e.g. {@link OutcomeJournal#open} */
     public CommandHandler(String hostId, HostState host, HostWriter writer, Clock clock,
-            @Nullable HypervisorPort hypervisor, OutcomeJournal outcomes) {
+            @Nullable HypervisorPort hypervisor, NvmlPort nvml, OutcomeJournal outcomes) {
+        this.nvml = nvml;
         this.outcomes = outcomes;
         this.hostId = hostId;
         this.host = host;
@@ -194,31 +206,59 @@ public final class CommandHandler {
         Map<String, String> result = new LinkedHashMap<>();
         result.put("parentPciBdf", check.parentPciBdf());
         result.put("typeId", check.typeId());
-        if (check.migrationVersion() == null) {
-            throw new KernelError(NVML_NOT_SUPPORTED, "this agent cannot run nvmlGetVgpuCompatibility (its NVML port "
-                    + "offers no vGPU migration metadata); give the source's migration_version");
-        }
-        String nvmlNote = check.vgpuMetadataBase64() == null ? ""
-                : "; the NVML metadata was not checked (" + NVML_NOT_SUPPORTED + ")";
         boolean vendorVfio = CommandValidator.gpuAt(now, check.parentPciBdf()).map(PhysicalGpu::hostKind)
                 .orElse(HostKind.MDEV) == HostKind.VENDOR_VFIO;
-        try {
-            if (vendorVfio) {
-                throw new KernelError(KernelError.ENOENT, "vendor-VFIO types have no migration_version attribute");
+        List<String> reasons = new ArrayList<>();
+        String refusal = null;
+        String kinds = null;
+        // 1. migration_version, where the source has one and this type has the attribute
+        boolean versionDecided = false;
+        if (check.migrationVersion() != null) {
+            try {
+                if (vendorVfio) {
+                    throw new KernelError(KernelError.ENOENT, "vendor-VFIO types have no migration_version attribute");
+                }
+                writer.writeMigrationVersion(check.parentPciBdf(), check.typeId(), check.migrationVersion());
+                versionDecided = true;
+                reasons.add("migration_version accepted by " + check.typeId() + " on " + check.parentPciBdf());
+            } catch (KernelError e) {
+                boolean missing = KernelError.ENOENT.equals(e.errno());
+                if (!missing || check.vgpuMetadataBase64() == null) {
+                    refusal = missing ? "NOT_MIGRATABLE" : e.errno();
+                    reasons.add((missing ? "no migration_version here: " : "migration_version refused: ") + e.getMessage());
+                } else {
+                    reasons.add("no migration_version here (" + e.getMessage() + "); NVML decides");
+                }
             }
-            writer.writeMigrationVersion(check.parentPciBdf(), check.typeId(), check.migrationVersion());
-            result.put("compatible", "true");
-            result.put("migrationKinds", "LIVE");
-            result.put("limit", "NONE");
-            result.put("reason", "migration_version accepted by " + check.typeId() + " on " + check.parentPciBdf() + nvmlNote);
-        } catch (KernelError e) {
-            boolean missing = KernelError.ENOENT.equals(e.errno());
-            result.put("compatible", "false");
-            result.put("migrationKinds", "");
-            result.put("limit", missing ? "NOT_MIGRATABLE" : e.errno());
-            result.put("reason", (missing ? "no migration_version here: " : "migration_version refused: ")
-                    + e.getMessage() + nvmlNote);
         }
+        // 2. NVML: the source vGPU's metadata against this pGPU; LIVE required, the limit code is the reason
+        if (refusal == null && check.vgpuMetadataBase64() != null) {
+            VgpuCompatibility nvml = this.nvml.vgpuCompatibility(
+                    java.util.Base64.getDecoder().decode(check.vgpuMetadataBase64()), check.parentPciBdf());
+            if (nvml.error() != null) {
+                if (!versionDecided) {
+                    throw new KernelError(nvml.error(), "nvmlGetVgpuCompatibility could not be run on "
+                            + check.parentPciBdf() + ": " + nvml.error());
+                }
+                reasons.add("the NVML metadata was not checked (" + nvml.error() + ")");
+            } else {
+                kinds = String.join(",", nvml.vmCompatibility());
+                if (nvml.live()) {
+                    reasons.add("nvmlGetVgpuCompatibility allows " + kinds + " on " + check.parentPciBdf());
+                } else {
+                    refusal = String.join(",", nvml.limits());
+                    result.put("decidedBy", "nvml");
+                    reasons.add("nvmlGetVgpuCompatibility allows " + kinds + " only, limited by " + refusal);
+                }
+            }
+        } else if (refusal == null && check.migrationVersion() == null) {
+            throw new KernelError(NVML_NOT_SUPPORTED, "give the source's migration_version or its NVML metadata");
+        }
+        boolean compatible = refusal == null;
+        result.put("compatible", Boolean.toString(compatible));
+        result.put("migrationKinds", compatible ? (kinds == null ? "LIVE" : kinds) : (kinds == null ? "" : kinds));
+        result.put("limit", compatible ? "NONE" : refusal);
+        result.put("reason", String.join("; ", reasons));
         return result;
     }
 

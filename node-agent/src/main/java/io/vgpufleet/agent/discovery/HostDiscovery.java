@@ -172,7 +172,8 @@ public final class HostDiscovery {
                 }
                 try {
                     vgpus.set(i, new Vgpu(vgpu.uuid(), vgpu.gpuUuid(), vgpu.typeId(), vgpu.virtualFunctionBdf(),
-                            domain.name(), vgpu.params(), vgpu.migrationVersion(), domain.runState()));
+                            domain.name(), vgpu.params(), vgpu.migrationVersion(), domain.runState(),
+                            vgpu.nvmlMetadataBase64()));
                 } catch (IllegalArgumentException e) {
                     problems.add("vGPU " + vgpu.uuid() + " is attached to domain '" + Checks.printable(domain.name())
                             + "', a name the contract does not take as a vmId");
@@ -274,7 +275,13 @@ public final class HostDiscovery {
                 ? dir.sub("nvidia").readIfPresent("vgpu_params").orElse("")
                 : "");
         Optional<String> migrationVersion = dir.readIfPresent("migration_version").map(String::strip);
-        return new Vgpu(uuid, gpuUuid, typeId, null, null, params, migrationVersion.orElse(null));
+        return new Vgpu(uuid, gpuUuid, typeId, null, null, params, migrationVersion.orElse(null), null, metadata(uuid));
+    }
+
+    /** The vGPU's NVML migration metadata, base64, where NVML gives it (the migration source's half). */
+    private @Nullable String metadata(String vgpuUuid) {
+        return nvml.vgpuMigrationMetadata(vgpuUuid).filter(blob -> blob.length <= 12 * 1024)
+                .map(blob -> java.util.Base64.getEncoder().encodeToString(blob)).orElse(null);
     }
 
     private boolean isNvidiaPhysicalFunctionWithVfs(String bdf) throws SysfsException {
@@ -317,7 +324,7 @@ public final class HostDiscovery {
                     Map<String, String> params = SysfsText.vgpuParams(
                             vfNvidia.readIfPresent("vgpu_params").orElse(""));
                     String vgpuUuid = nvml.vgpuInstanceUuidOn(vf).orElseGet(() -> placeholderUuid(vf));
-                    found.add(new Vgpu(vgpuUuid, gpuUuid, current.get(), vf, null, params, null));
+                    found.add(new Vgpu(vgpuUuid, gpuUuid, current.get(), vf, null, params, null, null, metadata(vgpuUuid)));
                 }
                 functions.add(new VirtualFunction(vf, current.orElse(null),
                         creatable.stream().map(CreatableType::typeId).toList()));

@@ -30,4 +30,20 @@ public interface NvmlPort {
      * events thread only.
      */
     java.util.Optional<NvmlEvent> awaitEvent(java.time.Duration timeout) throws InterruptedException;
+
+    /**
+     * {@code nvmlVgpuInstanceGetMetadata} of the vGPU with this mdev (or vGPU instance) UUID, as the migration
+     * source reads it; empty where NVML cannot give it.
+     */
+    default java.util.Optional<byte[]> vgpuMigrationMetadata(String vgpuUuid) {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * {@code nvmlGetVgpuCompatibility} on this (target) host: the source vGPU's metadata checked against the
+     * pGPU at {@code pciBdf} (already validated). Never throws; a call NVML cannot make answers its code.
+     */
+    default VgpuCompatibility vgpuCompatibility(byte[] vgpuMetadata, String pciBdf) {
+        return VgpuCompatibility.failed("NVML_ERROR_NOT_SUPPORTED");
+    }
 }

@@ -102,6 +102,78 @@ public final class SimulatedNvml implements NvmlPort {
         return faults.awaitEvent(timeout);
     }
 
+    /** The prefix of the simulated {@code nvmlVgpuInstanceGetMetadata} blob. */
+    static final String METADATA_PREFIX = "vgpu-sim-metadata-v1";
+    /**
+     * Per-host limits: {@code limit=HOST_DRIVER} for every pGPU, {@code limit.<BDF>=GPU} for one, the BDF's
+     * colons written as underscores ({@code limit.0000_1a_00.0}: a colon separates key and value in a
+     * properties file).
+     */
+    public static final String COMPATIBILITY_FILE = "simulator/nvml-compatibility.properties";
+    private static final java.util.Set<String> LIMIT_CODES = java.util.Set.of("HOST_DRIVER", "GUEST_DRIVER", "GPU", "OTHER");
+
+    /**
+     * The simulated metadata of a vGPU of this host: {@code vgpu-sim-metadata-v1 driver=<host driver>
+     * vgpu=<uuid>}, so a target can compare driver branches as the real driver compares versions.
+     */
+    @Override
+    public Optional<byte[]> vgpuMigrationMetadata(String vgpuUuid) {
+        if (!SysfsNames.isUuid(vgpuUuid)) {
+            return Optional.empty();
+        }
+        return driverVersion().map(driver -> (METADATA_PREFIX + " driver=" + driver + " vgpu=" + vgpuUuid)
+                .getBytes(UTF_8));
+    }
+
+    /**
+     * Deterministic compatibility: a blob not of the simulator is {@code NVML_ERROR_INVALID_ARGUMENT}, an
+     * unknown pGPU {@code NVML_ERROR_NOT_FOUND}; another driver branch on the source limits by {@code
+     * HOST_DRIVER}; the host's {@link #COMPATIBILITY_FILE} adds limits ({@code limit} for every pGPU, {@code
+     * limit.<BDF>} for one, colons as underscores), so tests can make a target refuse. No limit: every VM state, LIVE included;
+     * otherwise COLD only.
+     */
+    @Override
+    public io.vgpufleet.agent.nvml.VgpuCompatibility vgpuCompatibility(byte[] vgpuMetadata, String pciBdf) {
+        String blob = new String(vgpuMetadata, UTF_8);
+        if (!blob.startsWith(METADATA_PREFIX + " ")) {
+            return io.vgpufleet.agent.nvml.VgpuCompatibility.failed("NVML_ERROR_INVALID_ARGUMENT");
+        }
+        if (!SysfsNames.isPciBdf(pciBdf) || properties(root.resolve("simulator/nvml").resolve(pciBdf + ".properties")).isEmpty()) {
+            return io.vgpufleet.agent.nvml.VgpuCompatibility.failed("NVML_ERROR_NOT_FOUND");
+        }
+        java.util.Set<String> limits = new java.util.TreeSet<>();
+        String sourceDriver = "";
+        for (String field : blob.split(" ")) {
+            if (field.startsWith("driver=")) {
+                sourceDriver = field.substring("driver=".length());
+            }
+        }
+        String ownDriver = driverVersion().orElse("");
+        if (!branch(sourceDriver).equals(branch(ownDriver))) {
+            limits.add("HOST_DRIVER");
+        }
+        Optional<Properties> configured = properties(root.resolve(COMPATIBILITY_FILE));
+        if (configured.isPresent()) {
+            for (String key : java.util.List.of("limit", "limit." + pciBdf.replace(':', '_'))) {
+                for (String code : configured.get().getProperty(key, "").split(",")) {
+                    if (LIMIT_CODES.contains(code.strip())) {
+                        limits.add(code.strip());
+                    }
+                }
+            }
+        }
+        if (limits.isEmpty()) {
+            return new io.vgpufleet.agent.nvml.VgpuCompatibility(java.util.List.of("COLD", "HIBERNATE", "SLEEP", "LIVE"),
+                    java.util.List.of("NONE"), null);
+        }
+        return new io.vgpufleet.agent.nvml.VgpuCompatibility(java.util.List.of("COLD"), java.util.List.copyOf(limits), null);
+    }
+
+    private static String branch(String driver) {
+        int dot = driver.indexOf('.');
+        return dot < 0 ? driver : driver.substring(0, dot);
+    }
+
     /** A file's facts as last read, kept while its modification time and size stay the same. */
     private record Cached(FileTime modified, long size, Optional<Properties> properties) {}
 

@@ -67,7 +67,7 @@ class MigrationCommandsTest {
     }
 
     @Test
-    void aTypeWithoutMigrationVersionIsNotMigratableAndNvmlMetadataAloneIsNotSupported() {
+    void aTypeWithoutMigrationVersionIsNotMigratableAndMetadataNvmlCannotReadFailsWithItsCode() {
         PhysicalGpu h100 = target.gpu(3);
         String type = h100.types().get(0).typeId();
 
@@ -77,7 +77,55 @@ class MigrationCommandsTest {
         assertThat(vfio).isInstanceOfSatisfying(CommandSucceeded.class, ok -> assertThat(ok.result())
                 .containsEntry("compatible", "false").containsEntry("limit", "NOT_MIGRATABLE"));
         assertThat(metadata).isInstanceOfSatisfying(CommandFailed.class,
-                failed -> assertThat(failed.errorCode()).isEqualTo("NVML_ERROR_NOT_SUPPORTED"));
+                failed -> assertThat(failed.errorCode()).isEqualTo("NVML_ERROR_INVALID_ARGUMENT"));
+    }
+
+    @Test
+    void aVendorVfioVgpuIsCheckedByNvmlWithTheSourcesMetadataAndNeedsTheLiveBit() throws Exception {
+        PhysicalGpu sourceH100 = source.gpu(3);
+        String type = sourceH100.types().get(0).typeId();
+        source.handler.handle(new CreateVgpu("c-1", "sim-01", NOW, NOW.plusSeconds(60), sourceH100.pciBdf(), type,
+                SOURCE_VGPU, Map.of()));
+        Vgpu created = source.discover().vgpus().stream().filter(v -> v.gpuUuid().equals(sourceH100.uuid()))
+                .findFirst().orElseThrow();
+        String metadata = created.nvmlMetadataBase64();
+        assertThat(metadata).isNotNull();
+        assertThat(new String(java.util.Base64.getDecoder().decode(metadata), java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("vgpu-sim-metadata-v1 driver=550.");
+
+        CommandReply live = target.handler.handle(check("k-1", target.gpu(3).pciBdf(), type, null, metadata));
+        java.nio.file.Files.writeString(target.root.resolve(SimulatedNvml.COMPATIBILITY_FILE), "limit=GPU\n");
+        CommandReply limited = target.handler.handle(check("k-2", target.gpu(3).pciBdf(), type, null, metadata));
+
+        assertThat(live).isInstanceOfSatisfying(CommandSucceeded.class, ok -> assertThat(ok.result())
+                .containsEntry("compatible", "true").containsEntry("limit", "NONE")
+                .containsEntry("migrationKinds", "COLD,HIBERNATE,SLEEP,LIVE"));
+        assertThat(limited).isInstanceOfSatisfying(CommandSucceeded.class, ok -> assertThat(ok.result())
+                .containsEntry("compatible", "false").containsEntry("limit", "GPU").containsEntry("decidedBy", "nvml")
+                .containsEntry("migrationKinds", "COLD"));
+    }
+
+    @Test
+    void anAcceptedMigrationVersionIsNotEnoughWhenNvmlLimitsTheTargetsPgpu() throws Exception {
+        String bdf = target.gpu(0).pciBdf();
+        String version = source.gpu(0).types().stream().filter(t -> t.typeId().equals("nvidia-289")).findFirst()
+                .orElseThrow().migrationVersion();
+        String metadata = java.util.Base64.getEncoder().encodeToString(
+                new SimulatedNvml(source.root).vgpuMigrationMetadata(SOURCE_VGPU).orElseThrow());
+        java.nio.file.Files.writeString(target.root.resolve(SimulatedNvml.COMPATIBILITY_FILE),
+                "limit." + bdf.replace(':', '_') + "=HOST_DRIVER,bogus\n");
+
+        CommandReply limited = target.handler.handle(check("k-1", bdf, "nvidia-289", version, metadata));
+        CommandReply otherGpu = target.handler.handle(check("k-2", target.gpu(1).pciBdf(), target.gpu(1).types().get(0).typeId(),
+                null, metadata));
+
+        assertThat(limited).isInstanceOfSatisfying(CommandSucceeded.class, ok -> assertThat(ok.result())
+                .containsEntry("compatible", "false").containsEntry("limit", "HOST_DRIVER")
+                .hasEntrySatisfying("reason", reason -> assertThat(reason).contains("migration_version accepted",
+                        "limited by HOST_DRIVER")));
+        // the limit names one pGPU: the host's other pGPUs still take the vGPU
+        assertThat(otherGpu).isInstanceOfSatisfying(CommandSucceeded.class, ok -> assertThat(ok.result())
+                .containsEntry("compatible", "true").containsEntry("limit", "NONE"));
     }
 
     @Test
@@ -129,6 +177,7 @@ class MigrationCommandsTest {
         final SimulatedHypervisor hypervisor;
         final HostDiscovery discovery;
         final CommandHandler handler;
+        final Path root;
 
         Side(String hostId, long seed) {
             Path root = world.resolve(hostId);
@@ -143,7 +192,9 @@ class MigrationCommandsTest {
 
                 @Override
                 public void changed() {}
-            }, new SimulatedHostWriter(new SimulatedKernel(root)), Clock.fixed(NOW, ZoneOffset.UTC), hypervisor);
+            }, new SimulatedHostWriter(new SimulatedKernel(root)), Clock.fixed(NOW, ZoneOffset.UTC), hypervisor,
+                    new SimulatedNvml(root));
+            this.root = root;
         }
 
         DiscoveredHost discover() {

@@ -129,7 +129,7 @@ class LifecycleMachineTest {
     }
 
     static Vgpu vgpu(String uuid, String gpu, @Nullable String vm, @Nullable VmRunState state) {
-        return new Vgpu(uuid, gpu, TYPE, null, vm, Map.of(), null, state);
+        return new Vgpu(uuid, gpu, TYPE, null, vm, Map.of(), null, state, null);
     }
 
     // ------------------------------------------------------------------ the happy path

@@ -682,6 +682,16 @@ public final class JnaNvml implements NvmlPort, AutoCloseable {
         return Fact.failed(NvmlReturn.INSUFFICIENT_SIZE.code());
     }
 
+    @Override
+    public io.vgpufleet.agent.nvml.VgpuCompatibility vgpuCompatibility(byte[] vgpuMetadata, String pciBdf) {
+        Fact<Compatibility> answer = compatibility(vgpuMetadata, pciBdf);
+        Compatibility value = answer.value();
+        if (value == null) {
+            return io.vgpufleet.agent.nvml.VgpuCompatibility.failed(answer.status());
+        }
+        return new io.vgpufleet.agent.nvml.VgpuCompatibility(value.vmCompatibility(), value.limits(), null);
+    }
+
     /**
      * {@code nvmlGetVgpuCompatibility} on this (target) host: may a vGPU whose metadata the source host read
      * ({@link VgpuMetadata#blob()}) run on the GPU at {@code targetBdf}, and from which VM states.

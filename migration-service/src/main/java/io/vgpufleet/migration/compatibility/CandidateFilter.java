@@ -1,0 +1,149 @@
+package io.vgpufleet.migration.compatibility;
+
+import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.host.PhysicalGpu;
+import io.vgpufleet.contracts.host.VgpuTypeCapacity;
+import io.vgpufleet.contracts.migration.CandidateRejection;
+import io.vgpufleet.contracts.migration.TargetCandidate;
+import io.vgpufleet.migration.fleet.Fleet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The policy half of compatibility: which pGPUs of the fleet may take a vGPU, before any agent is asked.
+ * A target must offer the same vGPU type with a free instance, be healthy, run its vGPU manager with a
+ * host driver inside the configured range, use the same interface (mdev or vendor VFIO) and the same board
+ * variant as the source (unless allowed), and have the same ECC mode. Every pGPU that fails says why;
+ * the ones that pass are ranked: fewest migrations already heading to the host, then most free instances.
+ * The driver's own verdict ({@code migration_version}, NVML) comes after, from the target's agent.
+ *
+ * <p>Pure: values in, {@link Selection} out.
+ */
+public final class CandidateFilter {
+
+    /** At most this many rejections are kept per migration, the most telling first. */
+    public static final int MAX_REJECTIONS = 64;
+
+    private final MigrationPolicy policy;
+
+    public CandidateFilter(MigrationPolicy policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * The targets for a vGPU of {@code typeId} on {@code sourceGpuUuid} of {@code sourceHostId}.
+     *
+     * @param requestedHostId only this host may be a target, where given
+     */
+    public Selection select(String sourceHostId, String sourceGpuUuid, String typeId, @Nullable String requestedHostId,
+            Fleet fleet) {
+        HostSnapshot source = fleet.host(sourceHostId).orElseThrow(() ->
+                new IllegalArgumentException("no snapshot of source host " + sourceHostId));
+        PhysicalGpu sourceGpu = source.gpus().stream().filter(gpu -> gpu.uuid().equals(sourceGpuUuid)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("source host " + sourceHostId + " has no pGPU "
+                        + sourceGpuUuid));
+        List<Ranked> passed = new ArrayList<>();
+        List<CandidateRejection> rejections = new ArrayList<>();
+        for (HostSnapshot host : fleet.hosts()) {
+            if (host.hostId().equals(sourceHostId)) {
+                continue;
+            }
+            if (requestedHostId != null && !requestedHostId.equals(host.hostId())) {
+                continue;
+            }
+            Optional<String> hostProblem = hostProblem(host);
+            if (hostProblem.isPresent()) {
+                String[] codeAndDetail = hostProblem.get().split(":", 2);
+                rejections.add(new CandidateRejection(host.hostId(), null, codeAndDetail[0], codeAndDetail[1].strip()));
+                continue;
+            }
+            List<PhysicalGpu> offering = host.gpus().stream()
+                    .filter(gpu -> gpu.types().stream().anyMatch(type -> type.typeId().equals(typeId))).toList();
+            if (offering.isEmpty()) {
+                rejections.add(new CandidateRejection(host.hostId(), null, "TYPE_UNAVAILABLE",
+                        "no pGPU of the host offers vGPU type " + typeId));
+                continue;
+            }
+            for (PhysicalGpu gpu : offering) {
+                VgpuTypeCapacity type = gpu.types().stream().filter(t -> t.typeId().equals(typeId)).findFirst().orElseThrow();
+                Optional<CandidateRejection> refused = gpuProblem(host, gpu, type, sourceGpu, fleet);
+                if (refused.isPresent()) {
+                    rejections.add(refused.get());
+                } else {
+                    passed.add(new Ranked(new TargetCandidate(host.hostId(), gpu.uuid(), gpu.pciBdf(),
+                            TargetCandidate.Compatibility.UNCHECKED), fleet.migrationsInto(host.hostId()),
+                            type.availableInstances()));
+                }
+            }
+        }
+        passed.sort(Comparator.comparingInt(Ranked::inbound)
+                .thenComparing(Comparator.comparingInt(Ranked::free).reversed())
+                .thenComparing(ranked -> ranked.candidate().hostId())
+                .thenComparing(ranked -> ranked.candidate().pciBdf()));
+        List<TargetCandidate> chosen = passed.stream().limit(policy.maxCandidatesChecked()).map(Ranked::candidate).toList();
+        rejections.sort(Comparator.comparing((CandidateRejection r) -> r.reason().equals("TYPE_UNAVAILABLE"))
+                .thenComparing(CandidateRejection::hostId));
+        return new Selection(chosen, List.copyOf(rejections.subList(0, Math.min(MAX_REJECTIONS, rejections.size()))),
+                passed.size());
+    }
+
+    private Optional<String> hostProblem(HostSnapshot host) {
+        if (!host.vgpuManager().running()) {
+            return Optional.of("VGPU_MANAGER_DOWN: the host's nvidia-vgpu-mgr is not running");
+        }
+        String driver = host.vgpuManager().driverVersion();
+        if (policy.minDriverVersion() == null && policy.maxDriverVersion() == null) {
+            return Optional.empty();
+        }
+        if (driver == null) {
+            return Optional.of("DRIVER_VERSION: the host does not report its driver version");
+        }
+        try {
+            if (policy.minDriverVersion() != null && DriverVersions.compare(driver, policy.minDriverVersion()) < 0) {
+                return Optional.of("DRIVER_VERSION: host driver " + driver + " is older than " + policy.minDriverVersion());
+            }
+            if (policy.maxDriverVersion() != null && DriverVersions.compare(driver, policy.maxDriverVersion()) > 0) {
+                return Optional.of("DRIVER_VERSION: host driver " + driver + " is newer than " + policy.maxDriverVersion());
+            }
+        } catch (IllegalArgumentException e) {
+            return Optional.of("DRIVER_VERSION: " + e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private Optional<CandidateRejection> gpuProblem(HostSnapshot host, PhysicalGpu gpu, VgpuTypeCapacity type,
+            PhysicalGpu source, Fleet fleet) {
+        String reason = null;
+        String detail = null;
+        if (!fleet.healthy(gpu.uuid())) {
+            reason = "UNHEALTHY";
+            detail = "the health-service does not count the pGPU HEALTHY";
+        } else if (gpu.hostKind() != source.hostKind() && !policy.allowMixedHostKinds()) {
+            reason = "HOST_KIND";
+            detail = "the target is " + gpu.hostKind() + ", the source " + source.hostKind();
+        } else if (!gpu.model().equals(source.model()) && !policy.allowOtherBoards()) {
+            reason = "BOARD";
+            detail = "the target board is " + gpu.model() + ", the source " + source.model();
+        } else if (gpu.eccMode() != source.eccMode()) {
+            reason = "ECC_MODE";
+            detail = "the target's ECC is " + gpu.eccMode() + ", the source's " + source.eccMode();
+        } else if (type.availableInstances() < 1) {
+            reason = "NO_CAPACITY";
+            detail = "no free instance of " + type.typeId() + " (" + type.name() + ")";
+        }
+        return reason == null ? Optional.empty()
+                : Optional.of(new CandidateRejection(host.hostId(), gpu.uuid(), reason, detail));
+    }
+
+    /**
+     * @param candidates the best targets that passed the policy, at most {@link MigrationPolicy#maxCandidatesChecked()}
+     * @param rejections the pGPUs and hosts that did not pass, at most {@link #MAX_REJECTIONS}
+     * @param passed how many pGPUs passed the policy in all
+     */
+    public record Selection(List<TargetCandidate> candidates, List<CandidateRejection> rejections, int passed) {}
+
+    private record Ranked(TargetCandidate candidate, int inbound, int free) {}
+}

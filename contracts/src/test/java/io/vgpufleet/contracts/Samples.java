@@ -1,5 +1,6 @@
 package io.vgpufleet.contracts;
 
+import io.vgpufleet.contracts.audit.WriteAudited;
 import io.vgpufleet.contracts.command.CheckMigrationCompatibility;
 import io.vgpufleet.contracts.command.CommandFailed;
 import io.vgpufleet.contracts.command.CommandRejected;
@@ -300,6 +301,16 @@ public final class Samples {
                 MigrationStep.VALIDATE, "operator asked to move the VM off a degraded GPU", T0);
     }
 
+    public static WriteAudited operatorCordonAccepted() {
+        return new WriteAudited("req-3b1f9c", "health-service", "alice@ops.example", true, List.of("operator"), "POST",
+                "/api/v1/gpus/" + P4_GPU + "/cordon", 202, T0, "jti-5d2a41e0", "10.20.0.17");
+    }
+
+    public static WriteAudited anonymousWriteRefused() {
+        return new WriteAudited("7c1e2f40-5b6a-4c3d-8e9f-0a1b2c3d4e5f", "inventory-service", WriteAudited.ANONYMOUS,
+                false, List.of(), "POST", "/api/v1/placements", 401, T0, null, null);
+    }
+
     // ---------------------------------------------------------------- by type
 
     private static final Map<EventType<?>, List<?>> BY_TYPE = byType();
@@ -326,6 +337,7 @@ public final class Samples {
         samples.put(EventTypes.DRAIN_REQUESTED, List.of(drainRequested()));
         samples.put(EventTypes.VGPU_STATE_CHANGED, List.of(vgpuCreating(), vgpuRequested()));
         samples.put(EventTypes.MIGRATION_PROGRESSED, List.of(migrationPreparingTarget(), migrationValidating()));
+        samples.put(EventTypes.WRITE_AUDITED, List.of(operatorCordonAccepted(), anonymousWriteRefused()));
         return samples;
     }
 

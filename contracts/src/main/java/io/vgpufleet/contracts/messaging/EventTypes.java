@@ -1,5 +1,6 @@
 package io.vgpufleet.contracts.messaging;
 
+import io.vgpufleet.contracts.audit.WriteAudited;
 import io.vgpufleet.contracts.command.AgentCommand;
 import io.vgpufleet.contracts.command.CheckMigrationCompatibility;
 import io.vgpufleet.contracts.command.CommandFailed;
@@ -89,6 +90,12 @@ public final class EventTypes {
             TopicCatalogue.MIGRATION_PROGRESS,
             MigrationProgressed::migrationId);
 
+    public static final EventType<WriteAudited> WRITE_AUDITED = new EventType<>(
+            "vgpu.audit.write-audited.v1",
+            WriteAudited.class,
+            TopicCatalogue.AUDIT_WRITES,
+            WriteAudited::principal);
+
     private static final List<EventType<?>> ALL = List.of(
             HOST_SNAPSHOT,
             ECC_ERRORS_OBSERVED,
@@ -109,7 +116,9 @@ public final class EventTypes {
             GPU_CORDON_CHANGED,
             DRAIN_REQUESTED,
             VGPU_STATE_CHANGED,
-            MIGRATION_PROGRESSED);
+            MIGRATION_PROGRESSED,
+            // security
+            WRITE_AUDITED);
 
     private static final Map<String, EventType<?>> BY_CE_TYPE = index();
     private static final Map<Class<?>, EventType<?>> BY_CLASS = indexByClass();

@@ -36,6 +36,9 @@ public final class TopicCatalogue {
             "vgpu.lifecycle.vgpu-states.v1", "request id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
     public static final Topic MIGRATION_PROGRESS = new Topic(
             "vgpu.migration.progress.v1", "migration id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
+    /** Every REST write of every service, accepted or refused; a year, for the audit (docs/security.md). */
+    public static final Topic AUDIT_WRITES = new Topic(
+            "vgpu.audit.writes.v1", "principal", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(365));
 
     private static final Duration DEAD_LETTER_RETENTION = Duration.ofDays(14);
 
@@ -48,7 +51,9 @@ public final class TopicCatalogue {
             GPU_CORDONS,
             DRAIN_REQUESTS,
             VGPU_STATES,
-            MIGRATION_PROGRESS);
+            MIGRATION_PROGRESS,
+            // security: the audit of REST writes
+            AUDIT_WRITES);
 
     private TopicCatalogue() {}
 

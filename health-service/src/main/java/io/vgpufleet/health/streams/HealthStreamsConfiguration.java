@@ -3,6 +3,7 @@ package io.vgpufleet.health.streams;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
+import io.vgpufleet.service.messaging.KafkaClientSecurity;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
 import java.util.List;
 import java.util.Properties;
@@ -36,6 +37,7 @@ class HealthStreamsConfiguration {
             HealthProperties properties,
             List<HealthTopology.Listener> listeners,
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            KafkaClientSecurity security,
             TopicCatalogueProvisioning provisioned) {
         HealthProperties.Streams streams = properties.getStreams();
         Properties config = new Properties();
@@ -45,6 +47,8 @@ class HealthStreamsConfiguration {
         config.put(StreamsConfig.STATE_DIR_CONFIG, streams.getStateDir());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getCommitInterval().toMillis());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // TLS or SASL of the kafka-tls profile, as every other client of the service (docs/security.md)
+        config.putAll(security.settings());
         return new HealthStreams(
                 HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config);
     }

@@ -42,11 +42,13 @@ public final class TlsKafkaBroker implements KafkaBroker, AutoCloseable {
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
-                .setBrokerSecurityProtocol(SecurityProtocol.SSL)
                 .setBaseDirectory(dir.resolve("kafka"))
                 .build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
         Map<String, Object> broker = new HashMap<>(storeSettings(certificates, brokerStore));
+        // the test kit builds PLAINTEXT nodes only; its listener map gives way to one set here
+        broker.put("listener.security.protocol.map", nodes.brokerListenerName().value() + ":SSL,"
+                + nodes.controllerListenerName().value() + ":PLAINTEXT");
         broker.put("ssl.client.auth", "required");
         broker.put("ssl.principal.mapping.rules", "RULE:^CN=([^,]+).*$/$1/,DEFAULT");
         broker.put("auto.create.topics.enable", "false");

@@ -56,23 +56,23 @@ class KafkaTlsIT {
         broker = TlsKafkaBroker.start(dir);
         Path keyStore = broker.certificates().keyStore("tls-it-service", null);
         String password = broker.certificates().password();
+        // command-line arguments: they win over vgpu-service-defaults.yml, as in production
         service = new SpringApplicationBuilder(TlsService.class)
                 .profiles("kafka-tls")
-                .properties(
-                        "spring.application.name=tls-it-service",
-                        "spring.config.import=classpath:vgpu-service-defaults.yml",
-                        "server.port=0",
-                        "spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
-                        "spring.cloud.stream.kafka.binder.brokers=" + broker.bootstrapServers(),
-                        "vgpu.kafka.tls.truststore=file:" + broker.certificates().trustStore(),
-                        "vgpu.kafka.tls.truststore-password=" + password,
-                        "vgpu.kafka.tls.keystore=file:" + keyStore,
-                        "vgpu.kafka.tls.keystore-password=" + password,
-                        "spring.cloud.function.definition=auditWrites",
-                        "spring.cloud.stream.bindings.auditWrites-in-0.destination=" + TopicCatalogue.AUDIT_WRITES.name(),
-                        "spring.cloud.stream.bindings.auditWrites-in-0.group=tls-it",
-                        "spring.cloud.stream.kafka.bindings.auditWrites-in-0.consumer.start-offset=earliest")
-                .run();
+                .run(
+                        "--spring.application.name=tls-it-service",
+                        "--spring.config.import=classpath:vgpu-service-defaults.yml",
+                        "--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                        "--spring.cloud.stream.kafka.binder.brokers=" + broker.bootstrapServers(),
+                        "--vgpu.kafka.tls.truststore=file:" + broker.certificates().trustStore(),
+                        "--vgpu.kafka.tls.truststore-password=" + password,
+                        "--vgpu.kafka.tls.keystore=file:" + keyStore,
+                        "--vgpu.kafka.tls.keystore-password=" + password,
+                        "--spring.cloud.function.definition=auditWrites",
+                        "--spring.cloud.stream.bindings.auditWrites-in-0.destination=" + TopicCatalogue.AUDIT_WRITES.name(),
+                        "--spring.cloud.stream.bindings.auditWrites-in-0.group=tls-it",
+                        "--spring.cloud.stream.kafka.bindings.auditWrites-in-0.consumer.start-offset=earliest");
     }
 
     @AfterAll

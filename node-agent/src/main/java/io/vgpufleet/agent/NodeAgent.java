@@ -41,6 +41,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +139,10 @@ public final class NodeAgent implements AutoCloseable {
 
     private void startParts(Clock clock) throws InterruptedException {
         String hostId = config.hostId();
+        // TLS settings first: a missing store or password file stops the agent before anything starts
+        Map<String, Object> kafkaSecurity = config.kafkaSecurity();
+        Map<String, Object> producerSettings = new HashMap<>(PRODUCER_OVERRIDES);
+        producerSettings.putAll(kafkaSecurity);
         NvmlPort nvml;
         HostWriter writer;
         FaultInjection faultInjection = null;
@@ -170,7 +175,7 @@ public final class NodeAgent implements AutoCloseable {
 
         EventCodec codec = new EventCodec(clock, UUID::randomUUID, config.eventSource());
         EventPublisher publisher = new EventPublisher(
-                EventPublisher.producer(config.bootstrapServers(), "node-agent-" + hostId, PRODUCER_OVERRIDES), codec);
+                EventPublisher.producer(config.bootstrapServers(), "node-agent-" + hostId, producerSettings), codec);
         running.push(publisher);
         Path managerProcRoot = procRoot;
         HostDiscovery discovery = new HostDiscovery(new SysfsReader(config.sysfsRoot()), nvml, hostId,
@@ -193,7 +198,8 @@ public final class NodeAgent implements AutoCloseable {
                 snapshots.publishChange("command");
             }
         }, writer, clock, hypervisor);
-        CommandIntake intake = new CommandIntake(hostId, config.bootstrapServers(), codec, publisher, handler, metrics);
+        CommandIntake intake = new CommandIntake(hostId, config.bootstrapServers(), kafkaSecurity, codec, publisher,
+                handler, metrics);
         running.push(intake);
 
         http = new AgentHttpServer(config.httpBind(), config.httpPort(), registry,
@@ -203,7 +209,7 @@ public final class NodeAgent implements AutoCloseable {
         running.push(http);
         http.start();
 
-        TopicSetup.provision(config.bootstrapServers(), "node-agent-" + hostId + "-admin");
+        TopicSetup.provision(config.bootstrapServers(), "node-agent-" + hostId + "-admin", kafkaSecurity);
         running.push(snapshots);
         snapshots.start();
         intake.start();

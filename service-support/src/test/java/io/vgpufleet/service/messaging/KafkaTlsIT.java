@@ -49,12 +49,13 @@ class KafkaTlsIT {
     static Path dir;
 
     static TlsKafkaBroker broker;
+    static Path keyStore;
     static ConfigurableApplicationContext service;
 
     @BeforeAll
     static void startBrokerAndService() throws Exception {
         broker = TlsKafkaBroker.start(dir);
-        Path keyStore = broker.certificates().keyStore("tls-it-service", null);
+        keyStore = broker.certificates().keyStore("tls-it-service", null);
         String password = broker.certificates().password();
         // command-line arguments: they win over vgpu-service-defaults.yml, as in production
         service = new SpringApplicationBuilder(TlsService.class)
@@ -90,8 +91,7 @@ class KafkaTlsIT {
         assertThat(service.getBean(KafkaClientSecurity.class).settings())
                 .containsEntry("security.protocol", "SSL")
                 .containsKey(SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG);
-        try (Admin admin = Admin.create(withBootstrap(broker.clientSettings(
-                broker.certificates().keyStore("tls-it-probe", null))))) {
+        try (Admin admin = Admin.create(withBootstrap(broker.clientSettings(keyStore)))) {
             assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
                     .as("provisioned over TLS").contains(TopicCatalogue.AUDIT_WRITES.name(), TopicCatalogue.HOST_SNAPSHOTS.name());
         }
@@ -137,6 +137,7 @@ class KafkaTlsIT {
         noCertificate.remove(SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG);
         noCertificate.remove(SslConfigs.SSL_KEYSTORE_TYPE_CONFIG);
         noCertificate.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        noCertificate.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         try (Admin admin = Admin.create(noCertificate)) {
             assertThatThrownBy(() -> admin.listTopics().names().get(20, TimeUnit.SECONDS))
                     .hasRootCauseInstanceOf(org.apache.kafka.common.errors.SslAuthenticationException.class);

@@ -2,6 +2,7 @@ package io.vgpufleet.testing.tls;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,8 +82,10 @@ public final class TestCertificates {
             sign.add("SAN=" + subjectAlternativeNames);
         }
         keytool(sign.toArray(String[]::new));
-        keytool("-importcert", "-noprompt", "-alias", CA, "-file", file(CA + ".pem"), "-keystore", store);
-        keytool("-importcert", "-alias", name, "-file", file(name + ".pem"), "-keystore", store);
+        // the reply holds the whole chain (certificate, then the authority's), so one import installs both
+        Files.writeString(dir.resolve(name + "-chain.pem"), Files.readString(dir.resolve(name + ".pem"))
+                + Files.readString(dir.resolve(CA + ".pem")));
+        keytool("-importcert", "-noprompt", "-alias", name, "-file", file(name + "-chain.pem"), "-keystore", store);
         return dir.resolve(name + ".p12");
     }
 

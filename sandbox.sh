@@ -5,12 +5,17 @@
 #   ./sandbox.sh                 build what is needed, then run (4 simulated hosts)
 #   ./sandbox.sh --skip-build    run what was built last time
 #   ./sandbox.sh --help          every option (--hosts=N, --data-dir=DIR, --kafka-port=PORT, --fresh, ...)
+#   ./sandbox.sh token operator  print a fresh dev token (viewer|operator|admin) of the sandbox's key
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 skip_build=false
 args=()
+if [[ "${1:-}" == token ]]; then
+  # minting a token needs the built launcher, not a new build
+  skip_build=true
+fi
 for arg in "$@"; do
   case "$arg" in
     --skip-build) skip_build=true ;;

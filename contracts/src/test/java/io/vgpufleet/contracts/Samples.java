@@ -1,5 +1,6 @@
 package io.vgpufleet.contracts;
 
+import io.vgpufleet.contracts.audit.WriteAudited;
 import io.vgpufleet.contracts.claims.ClaimCapacity;
 import io.vgpufleet.contracts.claims.ClaimChanged;
 import io.vgpufleet.contracts.claims.ClaimCommandRefused;
@@ -436,6 +437,16 @@ public final class Samples {
                 List.of(new Drain.Item(H100_VGPU, INFERENCE_VM, MIGRATION_ID, null)));
     }
 
+    public static WriteAudited operatorCordonAccepted() {
+        return new WriteAudited("req-3b1f9c", "health-service", "alice@ops.example", true, List.of("operator"), "POST",
+                "/api/v1/gpus/" + P4_GPU + "/cordon", 202, T0, "jti-5d2a41e0", "10.20.0.17");
+    }
+
+    public static WriteAudited anonymousWriteRefused() {
+        return new WriteAudited("7c1e2f40-5b6a-4c3d-8e9f-0a1b2c3d4e5f", "inventory-service", WriteAudited.ANONYMOUS,
+                false, List.of(), "POST", "/api/v1/placements", 401, T0, null, null);
+    }
+
     // ---------------------------------------------------------------- by type
 
     private static final Map<EventType<?>, List<?>> BY_TYPE = byType();
@@ -473,6 +484,7 @@ public final class Samples {
         samples.put(EventTypes.CLAIM_COMMAND_REFUSED, List.of(claimRefused()));
         samples.put(EventTypes.MIGRATION_SAGA, List.of(migrationSagaCompensating(), migrationSagaQueued()));
         samples.put(EventTypes.DRAIN, List.of(hostDrain(), gpuDrain()));
+        samples.put(EventTypes.WRITE_AUDITED, List.of(operatorCordonAccepted(), anonymousWriteRefused()));
         return samples;
     }
 

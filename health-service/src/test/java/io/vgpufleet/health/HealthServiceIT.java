@@ -21,6 +21,7 @@ import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.contracts.host.EccMode;
 import io.vgpufleet.health.hosts.Snapshots;
 import io.vgpufleet.service.testing.ServiceChecks;
+import io.vgpufleet.service.testing.TestTokens;
 import io.vgpufleet.testing.KafkaBroker;
 import io.vgpufleet.testing.RealKafka;
 import io.vgpufleet.testing.TopicProbe;
@@ -97,9 +98,7 @@ class HealthServiceIT {
                 new EccCounters(3, 1, 3, 1))).get();
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port() + "/api/v1/gpus/" + GPU + "/signals")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = get("/api/v1/gpus/" + GPU + "/signals");
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("EccErrorsObserved").contains("\"uncorrectedVolatile\":1");
         });
@@ -277,13 +276,15 @@ class HealthServiceIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path)).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                        .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.VIEWER)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
                         .header("Content-Type", "application/json")
+                        .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.OPERATOR))
                         .POST(HttpRequest.BodyPublishers.ofString(body, UTF_8))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

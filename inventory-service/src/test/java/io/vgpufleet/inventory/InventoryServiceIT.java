@@ -19,6 +19,7 @@ import io.vgpufleet.contracts.host.VgpuTypeCapacity;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.service.testing.ServiceChecks;
+import io.vgpufleet.service.testing.TestTokens;
 import io.vgpufleet.testing.KafkaBroker;
 import io.vgpufleet.testing.RealKafka;
 import java.net.URI;
@@ -170,6 +171,7 @@ class InventoryServiceIT {
     private HttpResponse<String> post(String path, String json) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port") + path);
         return HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.OPERATOR))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -190,7 +192,8 @@ class InventoryServiceIT {
 
     private HttpResponse<String> get(String path) throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + environment.getProperty("local.server.port") + path);
-        return HTTP.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(uri).header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.VIEWER))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     static HostSnapshot snapshot(String hostId, String gpuUuid, String bdf) {

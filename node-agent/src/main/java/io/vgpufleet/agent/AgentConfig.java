@@ -21,13 +21,15 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * java -jar node-agent.jar --host-id=sim-01 --bootstrap-servers=127.0.0.1:9092 --http-port=9101 \
  *     --sysfs-root=/path/to/tree [--simulate=PROFILE] [--seed=N] [--heartbeat=PT10S] [--http-bind=127.0.0.1] \
- *     [--health-poll=PT1S] [--proc-root=/proc]
+ *     [--health-poll=PT1S] [--proc-root=/proc] \
+ *     [--kafka-truststore=ca.p12 --kafka-truststore-password-file=F --kafka-keystore=agent.p12 --kafka-keystore-password-file=F]
  * </pre>
  *
  * @param simulation the simulated host profile; absent on a real host
  * @param healthPoll how often every pGPU's memory-health counters are read (NVML events come at once)
  * @param procRoot where the {@code nvidia-vgpu-mgr} process is looked for ({@code <pid>/comm}) on a real
  *     host; a simulated host answers from its own tree
+ * @param kafkaTls mutual TLS to Kafka; absent for a plaintext listener
  */
 public record AgentConfig(
         String hostId,
@@ -39,7 +41,8 @@ public record AgentConfig(
         long seed,
         Duration heartbeat,
         Duration healthPoll,
-        Path procRoot) {
+        Path procRoot,
+        @Nullable KafkaTls kafkaTls) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
     public static final Path REAL_PROC = Path.of("/proc");
@@ -52,6 +55,8 @@ public record AgentConfig(
                    [--http-port=9100] [--http-bind=127.0.0.1] [--sysfs-root=/sys]
                    [--simulate=p4|t4|a100|h100|a100x8|mixed] [--seed=N] [--heartbeat=PT10S] [--health-poll=PT1S]
                    [--proc-root=/proc]
+                   [--kafka-truststore=PATH --kafka-truststore-password-file=PATH
+                    --kafka-keystore=PATH --kafka-keystore-password-file=PATH]   (mutual TLS, PKCS#12; all four or none)
             each option may also come from the environment as VGPU_AGENT_<NAME>, e.g. VGPU_AGENT_HOST_ID;
             --simulate lays out (or reuses) a simulated host under --sysfs-root, which must then not be /sys""";
 
@@ -79,6 +84,13 @@ public record AgentConfig(
         this(hostId, bootstrapServers, httpBind, httpPort, sysfsRoot, simulation, seed, heartbeat, Duration.ofSeconds(1));
     }
 
+    /** The settings on a plaintext Kafka listener. */
+    public AgentConfig(String hostId, String bootstrapServers, String httpBind, int httpPort, Path sysfsRoot,
+            @Nullable HostProfile simulation, long seed, Duration heartbeat, Duration healthPoll, Path procRoot) {
+        this(hostId, bootstrapServers, httpBind, httpPort, sysfsRoot, simulation, seed, heartbeat, healthPoll, procRoot,
+                null);
+    }
+
     /** The settings with {@code /proc} as the proc root. */
     public AgentConfig(String hostId, String bootstrapServers, String httpBind, int httpPort, Path sysfsRoot,
             @Nullable HostProfile simulation, long seed, Duration heartbeat, Duration healthPoll) {
@@ -87,6 +99,11 @@ public record AgentConfig(
 
     public boolean simulated() {
         return simulation != null;
+    }
+
+    /** The security settings every Kafka client of the agent adds (reads the password files); none for plaintext. */
+    public Map<String, Object> kafkaSecurity() {
+        return kafkaTls == null ? Map.of() : kafkaTls.clientSettings();
     }
 
     /** The CloudEvents source of everything this agent publishes. */
@@ -142,7 +159,9 @@ public record AgentConfig(
                     parseLong(given.get("seed"), "seed"),
                     parseDuration(given.get("heartbeat"), "heartbeat"),
                     parseDuration(given.get("health-poll"), "health-poll"),
-                    parsePath(given.get("proc-root"), "proc-root"));
+                    parsePath(given.get("proc-root"), "proc-root"),
+                    KafkaTls.of(given.get("kafka-truststore"), given.get("kafka-truststore-password-file"),
+                            given.get("kafka-keystore"), given.get("kafka-keystore-password-file")));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -164,6 +183,10 @@ public record AgentConfig(
         options.put("heartbeat", "PT10S");
         options.put("health-poll", "PT1S");
         options.put("proc-root", REAL_PROC.toString());
+        options.put("kafka-truststore", "");
+        options.put("kafka-truststore-password-file", "");
+        options.put("kafka-keystore", "");
+        options.put("kafka-keystore-password-file", "");
         return options;
     }
 

@@ -44,6 +44,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,10 @@ public final class NodeAgent implements AutoCloseable {
 
     private void startParts(Clock clock) throws InterruptedException {
         String hostId = config.hostId();
+        // TLS settings first: a missing store or password file stops the agent before anything starts
+        Map<String, Object> kafkaSecurity = config.kafkaSecurity();
+        Map<String, Object> producerSettings = new HashMap<>(PRODUCER_OVERRIDES);
+        producerSettings.putAll(kafkaSecurity);
         NvmlPort nvml;
         HostWriter writer;
         FaultInjection faultInjection = null;
@@ -183,7 +188,7 @@ public final class NodeAgent implements AutoCloseable {
 
         EventCodec codec = new EventCodec(clock, UUID::randomUUID, config.eventSource());
         EventPublisher publisher = new EventPublisher(
-                EventPublisher.producer(config.bootstrapServers(), "node-agent-" + hostId, PRODUCER_OVERRIDES), codec,
+                EventPublisher.producer(config.bootstrapServers(), "node-agent-" + hostId, producerSettings), codec,
                 metrics::recordProduced);
         running.push(publisher);
         running.push(metrics.kafkaClient(publisher.producer()));
@@ -211,7 +216,8 @@ public final class NodeAgent implements AutoCloseable {
                 snapshots.publishChange("command");
             }
         }, writer, clock, hypervisor, nvml, outcomes);
-        CommandIntake intake = new CommandIntake(hostId, config.bootstrapServers(), codec, publisher, handler, metrics);
+        CommandIntake intake = new CommandIntake(hostId, config.bootstrapServers(), kafkaSecurity, codec, publisher,
+                handler, metrics);
         running.push(intake);
 
         http = new AgentHttpServer(config.httpBind(), config.httpPort(), registry,
@@ -221,7 +227,7 @@ public final class NodeAgent implements AutoCloseable {
         running.push(http);
         http.start();
 
-        TopicSetup.provision(config.bootstrapServers(), "node-agent-" + hostId + "-admin");
+        TopicSetup.provision(config.bootstrapServers(), "node-agent-" + hostId + "-admin", kafkaSecurity);
         running.push(snapshots);
         snapshots.start();
         intake.start();

@@ -6,11 +6,14 @@ import io.vgpufleet.sandbox.process.ChildProcess;
 import io.vgpufleet.sandbox.process.HealthWait;
 import io.vgpufleet.sandbox.process.PortInUseException;
 import io.vgpufleet.sandbox.process.Ports;
+import io.vgpufleet.sandbox.security.DevTokens;
+import io.vgpufleet.sandbox.security.TokenCommand;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,6 +64,10 @@ public final class Sandbox {
 
     public static void main(String[] args) throws InterruptedException {
         Path workingDir = Path.of("").toAbsolutePath();
+        if (args.length > 0 && args[0].equals(TokenCommand.NAME)) {
+            System.exit(TokenCommand.run(List.of(args).subList(1, args.length), workingDir, System.out, System.err));
+            return;
+        }
         SandboxOptions options;
         try {
             options = SandboxOptions.parse(List.of(args));
@@ -108,6 +115,7 @@ public final class Sandbox {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "sandbox-shutdown"));
         try {
             prepareDataDir();
+            writeDevTokens();
             startBroker();
             startChildren();
         } catch (PortInUseException e) {
@@ -154,6 +162,19 @@ public final class Sandbox {
         Files.createDirectories(layout.logsDir());
         Files.createDirectories(layout.hostsDir());
         Files.createDirectories(layout.stateDir());
+    }
+
+    /** The signing key (made on the first run) and fresh tokens for every role. */
+    private void writeDevTokens() throws IOException {
+        DevTokens tokens = DevTokens.openOrCreate(layout.keysDir(), Clock.systemUTC());
+        List<Path> files = tokens.writeRoleTokens(layout.tokensDir(), DevTokens.DEFAULT_LIFETIME);
+        out.println("sandbox: dev tokens for " + String.join(", ", DevTokens.ROLES) + " (valid "
+                + DevTokens.DEFAULT_LIFETIME.toHours() + " h) in " + SandboxTable.shown(layout.tokensDir(), workingDir)
+                + "; writes need one, e.g.");
+        out.println("  curl -XPOST -H \"Authorization: Bearer $(cat " + SandboxTable.shown(files.get(1), workingDir)
+                + ")\" -H 'Content-Type: application/json' -d '{\"typeId\":\"nvidia-289\"}' "
+                + "http://127.0.0.1:8081/api/v1/placements");
+        out.println("  another: ./sandbox.sh token ROLE [--subject=NAME] [--ttl=PT1H]");
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -1,6 +1,7 @@
 package io.vgpufleet.sandbox;
 
 import io.vgpufleet.sandbox.broker.BrokerSettings;
+import io.vgpufleet.sandbox.security.DevTokens;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,8 @@ import java.util.List;
  * .sandbox/logs/NAME.log         output of each service and node agent
  * .sandbox/hosts/sim-NN          each simulated host's sysfs tree
  * .sandbox/state/SERVICE         each service's Kafka Streams state
+ * .sandbox/keys                  the JWT signing key (made once, 0600) and its public half
+ * .sandbox/tokens/ROLE.jwt       dev tokens for viewer, operator and admin, minted at every start
  * </pre>
  */
 public final class SandboxLayout {
@@ -86,9 +89,17 @@ public final class SandboxLayout {
         return dataDir.resolve("state");
     }
 
+    public Path keysDir() {
+        return dataDir.resolve("keys");
+    }
+
+    public Path tokensDir() {
+        return dataDir.resolve("tokens");
+    }
+
     /** The entries a sandbox data directory may hold; {@code --fresh} deletes nothing else. */
     public static List<String> dataDirEntries() {
-        return List.of("kafka", "logs", "hosts", "state");
+        return List.of("kafka", "logs", "hosts", "state", "keys", "tokens");
     }
 
     public BrokerSettings brokerSettings() {
@@ -135,7 +146,12 @@ public final class SandboxLayout {
                 "--spring.kafka.bootstrap-servers=" + bootstrap,
                 "--spring.cloud.stream.kafka.binder.brokers=" + bootstrap,
                 // Kafka Streams state beside the broker's data, so --fresh clears both together
-                "--vgpu.health.streams.state-dir=" + state);
+                "--vgpu.health.streams.state-dir=" + state,
+                // tokens of the sandbox's own key (DevTokens); reads stay open so the README's curls work
+                "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
+                        + keysDir().resolve(DevTokens.PUBLIC_KEY),
+                "--vgpu.security.issuer=" + DevTokens.ISSUER,
+                "--vgpu.security.anonymous-reads=true");
         String base = "http://" + HOST + ":" + service.port();
         return new Child(service.name(), Kind.SERVICE, jar(service.name()), service.port(), SERVICE_JVM_OPTIONS,
                 arguments, logFile(service.name()), URI.create(base + "/actuator/health"),

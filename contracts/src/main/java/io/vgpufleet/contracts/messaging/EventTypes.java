@@ -1,5 +1,6 @@
 package io.vgpufleet.contracts.messaging;
 
+import io.vgpufleet.contracts.audit.WriteAudited;
 import io.vgpufleet.contracts.claims.ClaimCapacity;
 import io.vgpufleet.contracts.claims.ClaimChanged;
 import io.vgpufleet.contracts.claims.ClaimCommand;
@@ -131,6 +132,12 @@ public final class EventTypes {
     public static final EventType<Drain> DRAIN = new EventType<>(
             "vgpu.migration.drain.v1", Drain.class, TopicCatalogue.MIGRATION_DRAINS, Drain::drainId);
 
+    public static final EventType<WriteAudited> WRITE_AUDITED = new EventType<>(
+            "vgpu.audit.write-audited.v1",
+            WriteAudited.class,
+            TopicCatalogue.AUDIT_WRITES,
+            WriteAudited::principal);
+
     private static final List<EventType<?>> ALL = List.of(
             HOST_SNAPSHOT,
             ECC_ERRORS_OBSERVED,
@@ -162,7 +169,9 @@ public final class EventTypes {
             CLAIM_COMMAND_REFUSED,
             VGPU_REQUEST,
             MIGRATION_SAGA,
-            DRAIN);
+            DRAIN,
+            // security
+            WRITE_AUDITED);
 
     private static final Map<String, EventType<?>> BY_CE_TYPE = index();
     private static final Map<Class<?>, EventType<?>> BY_CLASS = indexByClass();

@@ -39,6 +39,9 @@ public final class TopicCatalogue {
             new Topic("vgpu.lifecycle.vgpu-requests.v1", "request id", PARTITIONS, CleanupPolicy.COMPACT, null);
     public static final Topic MIGRATION_PROGRESS = new Topic(
             "vgpu.migration.progress.v1", "migration id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(30));
+    /** Every REST write of every service, accepted or refused; a year, for the audit (docs/security.md). */
+    public static final Topic AUDIT_WRITES = new Topic(
+            "vgpu.audit.writes.v1", "principal", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(365));
 
     // claims (inventory-service): commands keyed by host id, co-partitioned with the host snapshots so that
     // one Kafka Streams task owns a host's snapshot and its claims
@@ -74,7 +77,9 @@ public final class TopicCatalogue {
             CLAIM_REFUSALS,
             VGPU_REQUESTS,
             MIGRATION_SAGAS,
-            MIGRATION_DRAINS);
+            MIGRATION_DRAINS,
+            // security: the audit of REST writes
+            AUDIT_WRITES);
 
     private TopicCatalogue() {}
 

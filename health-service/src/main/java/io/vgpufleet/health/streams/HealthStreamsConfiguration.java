@@ -5,6 +5,7 @@ import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.health.hosts.GpuFacts;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
+import io.vgpufleet.service.messaging.KafkaClientSecurity;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
 import java.util.List;
 import java.util.Properties;
@@ -39,6 +40,7 @@ class HealthStreamsConfiguration {
             List<HealthTopology.Listener> listeners,
             MeterRegistry meters,
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            KafkaClientSecurity security,
             TopicCatalogueProvisioning provisioned) {
         HealthProperties.Streams streams = properties.getStreams();
         Properties config = new Properties();
@@ -51,6 +53,8 @@ class HealthStreamsConfiguration {
         if (!streams.getApplicationServer().isBlank()) {
             config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, streams.getApplicationServer());
         }
+        // TLS or SASL of the kafka-tls profile, as every other client of the service (docs/security.md)
+        config.putAll(security.settings());
         return new HealthStreams(
                 HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config,
                 meters);

@@ -70,16 +70,21 @@ public final class CommandIntake implements AutoCloseable {
     private volatile boolean running = true;
     private boolean started;
 
-    public CommandIntake(String hostId, String bootstrapServers, EventCodec codec, EventPublisher replies,
-            CommandHandler handler, AgentMetrics metrics) {
+    /** @param kafkaSecurity TLS settings added to the consumer and the dead-letter producer; empty for plaintext */
+    public CommandIntake(String hostId, String bootstrapServers, Map<String, Object> kafkaSecurity, EventCodec codec,
+            EventPublisher replies, CommandHandler handler, AgentMetrics metrics) {
         this.hostKey = hostId.getBytes(UTF_8);
         this.codec = codec;
         this.replies = replies;
         this.handler = handler;
         this.metrics = metrics;
-        this.consumer = new KafkaConsumer<>(consumerConfig(hostId, bootstrapServers));
+        Map<String, Object> consumerConfig = consumerConfig(hostId, bootstrapServers);
+        consumerConfig.putAll(kafkaSecurity);
+        Map<String, Object> deadLetterConfig = deadLetterConfig(hostId, bootstrapServers);
+        deadLetterConfig.putAll(kafkaSecurity);
+        this.consumer = new KafkaConsumer<>(consumerConfig);
         this.consumerMetrics = metrics.kafkaClient(consumer);
-        this.deadLetterProducer = new KafkaProducer<>(deadLetterConfig(hostId, bootstrapServers));
+        this.deadLetterProducer = new KafkaProducer<>(deadLetterConfig);
         this.thread = new Thread(this::run, "command-intake");
     }
 

@@ -1,6 +1,7 @@
 package io.vgpufleet.agent.publishing;
 
 import io.vgpufleet.contracts.messaging.TopicProvisioner;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -15,10 +16,13 @@ public final class TopicSetup {
 
     private TopicSetup() {}
 
-    public static TopicProvisioner.Report provision(String bootstrapServers, String clientId) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, clientId))) {
+    /** @param kafkaSecurity TLS settings of the agent; empty for plaintext */
+    public static TopicProvisioner.Report provision(String bootstrapServers, String clientId,
+            Map<String, Object> kafkaSecurity) throws InterruptedException {
+        Map<String, Object> config = new HashMap<>(kafkaSecurity);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        try (Admin admin = Admin.create(config)) {
             return new TopicProvisioner(admin, REPLICATION_FACTOR).provision();
         }
     }

@@ -7,12 +7,13 @@ import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.Topic;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import java.time.Clock;
-import java.util.Map;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.cloud.stream.binder.kafka.utils.DlqDestinationResolver;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 
 /**
@@ -22,9 +23,10 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>Properties: {@code spring.kafka.bootstrap-servers} (the broker), {@code spring.application.name}
  * (the CloudEvents source {@code urn:vgpu:service:<name>}), {@code vgpu.kafka.replication-factor}
- * (default 3, lowered to the cluster size).
+ * (default 3, lowered to the cluster size), and Spring Boot's {@code spring.kafka.security.*},
+ * {@code spring.kafka.ssl.*} for TLS ({@link KafkaClientSecurity}).
  */
-@AutoConfiguration
+@AutoConfiguration(after = KafkaAutoConfiguration.class)
 public class MessagingAutoConfiguration {
 
     @Bean
@@ -39,11 +41,19 @@ public class MessagingAutoConfiguration {
         return new EventCodec(clock, UUID::randomUUID, "urn:vgpu:service:" + service);
     }
 
+    /** TLS or SASL settings from {@code spring.kafka.*}, for the clients a service makes itself. */
+    @Bean
+    @ConditionalOnMissingBean
+    KafkaClientSecurity kafkaClientSecurity(KafkaProperties kafka) {
+        return KafkaClientSecurity.from(kafka);
+    }
+
     @Bean
     TopicCatalogueProvisioning topicCatalogueProvisioning(
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
-            @Value("${vgpu.kafka.replication-factor:3}") short replicationFactor) {
-        return new TopicCatalogueProvisioning(bootstrapServers, replicationFactor);
+            @Value("${vgpu.kafka.replication-factor:3}") short replicationFactor,
+            KafkaClientSecurity security) {
+        return new TopicCatalogueProvisioning(bootstrapServers, replicationFactor, security);
     }
 
     @Bean(destroyMethod = "close")
@@ -53,11 +63,11 @@ public class MessagingAutoConfiguration {
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
             @Value("${spring.application.name}") String service,
             MeterRegistry meters,
-            TopicCatalogueProvisioning provisioned) {
-        EventPublisher publisher = new EventPublisher(EventPublisher.producer(bootstrapServers, service, Map.of()),
-                codec, (topic, ceType) -> meters.counter(ServiceMetrics.RECORDS_PRODUCED, "topic", topic, "type", ceType)
+            TopicCatalogueProvisioning provisioned,
+            KafkaClientSecurity security) {
+        return new EventPublisher(EventPublisher.producer(bootstrapServers, service, security.settings()), codec,
+                (topic, ceType) -> meters.counter(ServiceMetrics.RECORDS_PRODUCED, "topic", topic, "type", ceType)
                         .increment());
-        return publisher;
     }
 
     /** The publisher's producer's client metrics (records sent per topic, errors, latency) in the registry. */

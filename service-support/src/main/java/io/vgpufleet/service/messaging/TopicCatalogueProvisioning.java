@@ -16,18 +16,20 @@ public final class TopicCatalogueProvisioning implements InitializingBean {
 
     private final String bootstrapServers;
     private final short replicationFactor;
+    private final KafkaClientSecurity security;
     private TopicProvisioner.Report report = new TopicProvisioner.Report(java.util.List.of(), java.util.List.of());
 
-    TopicCatalogueProvisioning(String bootstrapServers, short replicationFactor) {
+    TopicCatalogueProvisioning(String bootstrapServers, short replicationFactor, KafkaClientSecurity security) {
         this.bootstrapServers = bootstrapServers;
         this.replicationFactor = replicationFactor;
+        this.security = security;
     }
 
     @Override
     public void afterPropertiesSet() throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(
+        try (Admin admin = Admin.create(security.applyTo(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "topic-provisioning"))) {
+                AdminClientConfig.CLIENT_ID_CONFIG, "topic-provisioning")))) {
             report = new TopicProvisioner(admin, replicationFactor).provision();
         }
     }

@@ -2,6 +2,7 @@ package io.vgpufleet.health.bench;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vgpufleet.contracts.health.GpuCordonChanged;
 import io.vgpufleet.contracts.health.GpuHealth;
 import io.vgpufleet.contracts.host.HostSnapshot;
@@ -174,7 +175,7 @@ public final class InjectToCordonBench {
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         HealthStreams streams = new HealthStreams(HealthTopology.build(new HealthPolicyEngine(policy), codec,
-                Duration.ofMillis(100), new HealthTopology.Listener() {}), config);
+                Duration.ofMillis(100), new HealthTopology.Listener() {}), config, new SimpleMeterRegistry());
         streams.start();
         return streams;
     }

@@ -9,7 +9,10 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-/** A small JSON-over-HTTP client for the tests; every call waits at most {@link #TIMEOUT}. */
+/**
+ * A small JSON-over-HTTP client for the tests; every call waits at most {@link #TIMEOUT} and carries the
+ * run's operator token ({@link SystemUnderTest}) unless the call sets {@code Authorization} itself.
+ */
 public final class Http {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -17,6 +20,8 @@ public final class Http {
             .connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1)
             .build();
+
+    private static volatile String authorization;
 
     /** What came back: status and body (a problem document for 4xx/5xx). */
     public record Response(int status, String body) {}
@@ -41,8 +46,17 @@ public final class Http {
         return send(HttpRequest.newBuilder(url).DELETE(), Map.of());
     }
 
+    /** The {@code Authorization} value every call carries from now on (the system sets an operator's). */
+    static void authorizeWith(String value) {
+        authorization = value;
+    }
+
     public static Response send(HttpRequest.Builder request, Map<String, String> headers) {
         headers.forEach(request::header);
+        String token = authorization;
+        if (token != null && headers.keySet().stream().noneMatch("Authorization"::equalsIgnoreCase)) {
+            request.header("Authorization", token);
+        }
         try {
             HttpResponse<String> response = CLIENT.send(request.timeout(TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString());

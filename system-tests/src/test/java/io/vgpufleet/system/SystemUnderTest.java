@@ -4,11 +4,14 @@ import io.vgpufleet.sandbox.SandboxLayout;
 import io.vgpufleet.sandbox.broker.BrokerSettings;
 import io.vgpufleet.sandbox.broker.LocalKafkaBroker;
 import io.vgpufleet.sandbox.process.Ports;
+import io.vgpufleet.sandbox.security.DevTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,6 +24,10 @@ import org.apache.kafka.clients.admin.Admin;
  * The system under test, one per test JVM, shared by every system IT: a real Kafka broker (KRaft) in
  * this JVM with the topic catalogue, and the components as child processes started from the jars the
  * reactor built, each on an ephemeral port, logging to {@code target/system/<run>/logs/<name>.log}.
+ *
+ * <p>The services verify bearer tokens with a key made for the run ({@link DevTokens}, as the sandbox
+ * does): {@link Http} sends an operator's token on every call unless a test gives its own, and the
+ * services present a service token (operator) when they call each other.
  *
  * <p>Services start on first use ({@link #service}) and stay up for the next test class; simulated
  * hosts are added per test ({@link #addHost}), each with a host id of its own, so tests sharing the
@@ -54,19 +61,24 @@ public final class SystemUnderTest {
         }
     }
 
+    private static final Duration TOKEN_LIFETIME = Duration.ofHours(6);
     private static SystemUnderTest instance;
 
     private final Path repo;
     private final Path runDir;
     private final LocalKafkaBroker broker;
+    private final DevTokens tokens;
+    private final Path serviceToken;
     private final Map<Service, ComponentProcess> services = new LinkedHashMap<>();
     private final List<SimulatedHost> hosts = new ArrayList<>();
     private final AtomicInteger hostNumbers = new AtomicInteger();
 
-    private SystemUnderTest(Path repo, Path runDir, LocalKafkaBroker broker) {
+    private SystemUnderTest(Path repo, Path runDir, LocalKafkaBroker broker, DevTokens tokens, Path serviceToken) {
         this.repo = repo;
         this.runDir = runDir;
         this.broker = broker;
+        this.tokens = tokens;
+        this.serviceToken = serviceToken;
     }
 
     /** The shared system: started on the first call (the broker only), stopped when the JVM ends. */
@@ -85,7 +97,17 @@ public final class SystemUnderTest {
             LocalKafkaBroker broker = LocalKafkaBroker.start(
                     new BrokerSettings(BrokerSettings.DEFAULT_HOST, port, controllerPort, runDir.resolve("kafka")));
             broker.provisionTopics();
-            SystemUnderTest started = new SystemUnderTest(repo, runDir, broker);
+            DevTokens tokens;
+            Path serviceToken = runDir.resolve("tokens").resolve("service.jwt");
+            try {
+                tokens = DevTokens.openOrCreate(runDir.resolve("keys"), Clock.systemUTC());
+                Files.createDirectories(serviceToken.getParent());
+                Files.writeString(serviceToken, tokens.mint("system-tests-service", List.of("operator"), TOKEN_LIFETIME));
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not make the run's signing key and tokens", e);
+            }
+            Http.authorizeWith("Bearer " + tokens.mint("system-tests-operator", List.of("operator"), TOKEN_LIFETIME));
+            SystemUnderTest started = new SystemUnderTest(repo, runDir, broker, tokens, serviceToken);
             Runtime.getRuntime().addShutdownHook(new Thread(started::stopEverything, "system-under-test-stop"));
             instance = started;
         }
@@ -94,6 +116,11 @@ public final class SystemUnderTest {
 
     public String bootstrapServers() {
         return broker.bootstrapServers();
+    }
+
+    /** {@code Bearer <JWT>} for a subject with these roles (viewer, operator, admin), trusted by the services. */
+    public String bearer(String subject, String... roles) {
+        return "Bearer " + tokens.mint(subject, List.of(roles), TOKEN_LIFETIME);
     }
 
     /** An admin client of the broker (owned by the broker: do not close it). */
@@ -133,6 +160,9 @@ public final class SystemUnderTest {
         command.add("--spring.kafka.bootstrap-servers=" + bootstrapServers());
         command.add("--spring.cloud.stream.kafka.binder.brokers=" + bootstrapServers());
         command.add("--vgpu.health.streams.state-dir=" + state);
+        command.add("--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + tokens.publicKey());
+        command.add("--vgpu.security.issuer=" + DevTokens.ISSUER);
+        command.add("--vgpu.security.client-token-file=" + serviceToken);
         command.addAll(extraArguments);
         URI base = URI.create("http://127.0.0.1:" + port);
         ComponentProcess process = new ComponentProcess(service.module(), command, repo,

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,10 +30,13 @@ public final class InventoryClaims implements TargetClaims {
 
     private final URI base;
     private final HttpClient http;
+    /** The {@code Authorization} header value to send, where this service has a token. */
+    private final Supplier<Optional<String>> authorization;
     private final Duration timeout;
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public InventoryClaims(URI base, Duration timeout) {
+    public InventoryClaims(URI base, Duration timeout, Supplier<Optional<String>> authorization) {
+        this.authorization = authorization;
         this.base = base;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
@@ -52,7 +57,7 @@ public final class InventoryClaims implements TargetClaims {
         body.put("placement", placement);
         body.put("vgpuUuids", List.of(request.vgpuUuid()));
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/claims"))
+            HttpResponse<String> response = http.send(authorized(base.resolve("/api/v1/claims"))
                     .timeout(timeout).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body), StandardCharsets.UTF_8))
                     .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
@@ -105,7 +110,7 @@ public final class InventoryClaims implements TargetClaims {
     @Override
     public ClaimAnswer release(SagaEffect.ReleaseClaim release) {
         try {
-            HttpResponse<Void> response = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/claims/"
+            HttpResponse<Void> response = http.send(authorized(base.resolve("/api/v1/claims/"
                     + release.claimId())).timeout(timeout).DELETE().build(), HttpResponse.BodyHandlers.discarding());
             int status = response.statusCode();
             if (status == 204 || status == 200 || status == 404) {
@@ -118,5 +123,11 @@ public final class InventoryClaims implements TargetClaims {
             Thread.currentThread().interrupt();
             return new ClaimAnswer.Unavailable(release.claimId(), "interrupted");
         }
+    }
+
+    private HttpRequest.Builder authorized(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        authorization.get().ifPresent(value -> request.header("Authorization", value));
+        return request;
     }
 }

@@ -20,6 +20,7 @@ import io.vgpufleet.migration.sagas.SagaSettings;
 import io.vgpufleet.migration.sagas.SagaSteps;
 import io.vgpufleet.service.messaging.InboundRecords;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
+import io.vgpufleet.service.security.ServiceToken;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -75,9 +76,10 @@ class MigrationConfiguration {
 
     @Bean
     TargetClaims targetClaims(@Value("${vgpu.migration.claims:inventory}") String kind,
-            @Value("${vgpu.migration.inventory-url:http://127.0.0.1:8081}") URI inventory, FleetState fleet) {
+            @Value("${vgpu.migration.inventory-url:http://127.0.0.1:8081}") URI inventory, FleetState fleet,
+            ServiceToken serviceToken) {
         return switch (kind) {
-            case "inventory" -> new InventoryClaims(inventory, Duration.ofSeconds(5));
+            case "inventory" -> new InventoryClaims(inventory, Duration.ofSeconds(5), serviceToken);
             case "local" -> new LocalClaims(fleet::host);
             default -> throw new IllegalArgumentException("vgpu.migration.claims must be inventory or local, was " + kind);
         };

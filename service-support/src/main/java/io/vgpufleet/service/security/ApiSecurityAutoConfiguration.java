@@ -3,6 +3,7 @@ package io.vgpufleet.service.security;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.service.security.access.AccessPolicy;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.UUID;
@@ -95,5 +96,11 @@ public class ApiSecurityAutoConfiguration {
                 .addFilterBefore(new WriteAuditFilter(publisher, clock, service, meters, UUID::randomUUID),
                         BearerTokenAuthenticationFilter.class);
         return http.build();
+    }
+
+    /** What this service presents when it calls another service: {@code vgpu.security.client-token-file}. */
+    @Bean
+    ServiceToken serviceToken(@Value("${vgpu.security.client-token-file:}") String file) {
+        return new ServiceToken(file.isBlank() ? null : Path.of(file));
     }
 }

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -43,10 +45,16 @@ public final class InventoryClaims implements ClaimsPort {
     private final URI base;
     private final Duration timeout;
     private final int ttlSeconds;
+    private final Supplier<Optional<String>> authorization;
 
-    /** @param base e.g. {@code http://127.0.0.1:8081} */
-    public InventoryClaims(HttpClient http, URI base, Duration timeout, int ttlSeconds) {
+    /**
+     * @param base e.g. {@code http://127.0.0.1:8081}
+     * @param authorization the {@code Authorization} header value to send, where this service has a token
+     */
+    public InventoryClaims(HttpClient http, URI base, Duration timeout, int ttlSeconds,
+            Supplier<Optional<String>> authorization) {
         this.http = http;
+        this.authorization = authorization;
         this.base = base;
         this.timeout = timeout;
         this.ttlSeconds = ttlSeconds;
@@ -63,7 +71,7 @@ public final class InventoryClaims implements ClaimsPort {
         body.put("vgpuUuids", request.vgpuUuids());
         HttpResponse<byte[]> response;
         try {
-            response = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/claims"))
+            response = http.send(authorized(base.resolve("/api/v1/claims"))
                     .timeout(timeout)
                     .header("Content-Type", "application/json")
                     .header("Accept", "application/json, application/problem+json")
@@ -90,7 +98,7 @@ public final class InventoryClaims implements ClaimsPort {
     public Stimulus release(String claimId) {
         Checks.identifier(claimId, "claimId");
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/claims/" + claimId))
+            HttpResponse<byte[]> response = http.send(authorized(base.resolve("/api/v1/claims/" + claimId))
                     .timeout(timeout)
                     .DELETE()
                     .build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -186,5 +194,11 @@ public final class InventoryClaims implements ClaimsPort {
         } catch (JacksonException e) {
             return Checks.printable(text, 300);
         }
+    }
+
+    private HttpRequest.Builder authorized(URI uri) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        authorization.get().ifPresent(value -> request.header("Authorization", value));
+        return request;
     }
 }

@@ -70,6 +70,7 @@ public final class SystemUnderTest {
     private final DevTokens tokens;
     private final Path serviceToken;
     private final Map<Service, ComponentProcess> services = new LinkedHashMap<>();
+    private final Map<Service, List<String>> arguments = new LinkedHashMap<>();
     private final List<SimulatedHost> hosts = new ArrayList<>();
     private final AtomicInteger hostNumbers = new AtomicInteger();
 
@@ -139,16 +140,30 @@ public final class SystemUnderTest {
     }
 
     /**
-     * The running service; on first use started with {@code extraArguments} after the defaults (e.g.
-     * {@code --vgpu.lifecycle.inventory-url=...}); later calls return the running one, arguments ignored.
+     * The running service. It is started (and waited for) with the defaults, the addresses of the
+     * services it calls (lifecycle and migration get inventory's, starting inventory first) and then
+     * {@code extraArguments} (e.g. shorter timeouts). A service already running with other extra
+     * arguments is stopped and started again with these, on the same port and state.
      */
     public synchronized ComponentProcess service(Service service, List<String> extraArguments)
             throws InterruptedException {
         ComponentProcess running = services.get(service);
-        if (running != null) {
+        List<String> wanted = List.copyOf(extraArguments);
+        if (running != null && (wanted.isEmpty() || wanted.equals(arguments.get(service)))) {
             return running;
         }
-        int port = Ports.anyFree();
+        List<String> wiring = new ArrayList<>();
+        if (service == Service.LIFECYCLE || service == Service.MIGRATION) {
+            String key = service == Service.LIFECYCLE ? "lifecycle" : "migration";
+            wiring.add("--vgpu." + key + ".inventory-url=" + service(Service.INVENTORY).baseUrl());
+        }
+        int port;
+        if (running != null) {
+            running.stop();
+            port = running.baseUrl().getPort();
+        } else {
+            port = Ports.anyFree();
+        }
         Path state = runDir.resolve("state").resolve(service.module());
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
@@ -160,15 +175,18 @@ public final class SystemUnderTest {
         command.add("--spring.kafka.bootstrap-servers=" + bootstrapServers());
         command.add("--spring.cloud.stream.kafka.binder.brokers=" + bootstrapServers());
         command.add("--vgpu.health.streams.state-dir=" + state);
+        command.add("--vgpu.inventory.claims.streams.state-dir=" + state);
         command.add("--spring.security.oauth2.resourceserver.jwt.public-key-location=file:" + tokens.publicKey());
         command.add("--vgpu.security.issuer=" + DevTokens.ISSUER);
         command.add("--vgpu.security.client-token-file=" + serviceToken);
-        command.addAll(extraArguments);
+        command.addAll(wiring);
+        command.addAll(wanted);
         URI base = URI.create("http://127.0.0.1:" + port);
         ComponentProcess process = new ComponentProcess(service.module(), command, repo,
                 runDir.resolve("logs").resolve(service.module() + ".log"), base, base.resolve("/actuator/health"));
         process.start();
         services.put(service, process);
+        arguments.put(service, wanted);
         return process;
     }
 

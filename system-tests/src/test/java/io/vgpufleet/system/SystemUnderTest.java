@@ -155,7 +155,10 @@ public final class SystemUnderTest {
         List<String> wiring = new ArrayList<>();
         if (service == Service.LIFECYCLE || service == Service.MIGRATION) {
             String key = service == Service.LIFECYCLE ? "lifecycle" : "migration";
-            wiring.add("--vgpu." + key + ".inventory-url=" + service(Service.INVENTORY).baseUrl());
+            String option = "--vgpu." + key + ".inventory-url=";
+            if (wanted.stream().noneMatch(argument -> argument.startsWith(option))) {
+                wiring.add(option + service(Service.INVENTORY).baseUrl());
+            }
         }
         int port;
         if (running != null) {

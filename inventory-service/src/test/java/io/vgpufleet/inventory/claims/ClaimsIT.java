@@ -95,6 +95,8 @@ class ClaimsIT {
                     // a fresh state directory at every start: a restarted ledger is restored from its changelog
                     "--vgpu.inventory.claims.streams.state-dir=" + stateDirs.resolve("run-" + restarts + "-instance-" + i),
                     "--vgpu.inventory.claims.streams.expiry-interval=200ms",
+                    // the machines these tests run on are shared and loaded: a ledger's answer may take seconds
+                    "--vgpu.inventory.claims.outcome-timeout=20s",
                     "--vgpu.inventory.placement-rebuild-interval=100ms"));
         }
         restarts++;

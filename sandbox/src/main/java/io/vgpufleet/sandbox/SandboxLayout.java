@@ -133,7 +133,8 @@ public final class SandboxLayout {
                 "--spring.kafka.bootstrap-servers=" + bootstrap,
                 "--spring.cloud.stream.kafka.binder.brokers=" + bootstrap,
                 // Kafka Streams state beside the broker's data, so --fresh clears both together
-                "--vgpu.health.streams.state-dir=" + state);
+                "--vgpu.health.streams.state-dir=" + state,
+                "--vgpu.inventory.claims.streams.state-dir=" + state);
         String base = "http://" + HOST + ":" + service.port();
         return new Child(service.name(), Kind.SERVICE, jar(service.name()), service.port(), SERVICE_JVM_OPTIONS,
                 arguments, logFile(service.name()), URI.create(base + "/actuator/health"),

@@ -113,7 +113,7 @@ class ClaimsIT {
         for (int i = 0; i < 2; i++) {
             int instance = i;
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(JSON.readTree(
-                    get(instance, "/api/v1/capacity?type=" + RACE_TYPE).body()).path("types").get(0).path("headroom")
+                    get(instance, "/api/v1/capacity?type=" + RACE_TYPE).body()).path("types").path(0).path("headroom")
                     .asInt()).isEqualTo(RACE_HOSTS * GPUS_PER_HOST * FREE_PER_GPU));
         }
         warmUp();
@@ -284,8 +284,8 @@ class ClaimsIT {
         String wrongKey = UUID.randomUUID().toString();
         String command = """
                 {"commandId":"%s","claimId":"c-%s","hostId":"life-dlq","vmId":"vm","requester":"r","ttlSeconds":60,
-                 "items":[{"gpuUuid":"GPU-00000036-0000-4000-8000-000000000000","pciBdf":"0000:10:00.0","typeId":"%s",
-                 "vgpuUuid":"%s","numaNode":0}],"requestedAt":"%s"}""".formatted(wrongKey, wrongKey, LIFE_TYPE,
+                 "items":[{"gpuUuid":"%s","pciBdf":"0000:10:00.0","typeId":"%s",
+                 "vgpuUuid":"%s","numaNode":0}],"requestedAt":"%s"}""".formatted(wrongKey, wrongKey, gpuUuid(54, 0), LIFE_TYPE,
                 UUID.randomUUID(), Instant.now());
         Map<String, String> wrongHeaders = new HashMap<>(headers);
         wrongHeaders.put("ce_id", wrongKey);
@@ -357,19 +357,24 @@ class ClaimsIT {
         List<PhysicalGpu> physical = new ArrayList<>();
         List<Vgpu> vgpus = new ArrayList<>();
         for (int g = 0; g < gpus; g++) {
-            String gpu = String.format("GPU-%08x-0000-4000-8000-%012x", hostIndex, g);
+            // "c1a1" keeps these pGPUs apart from those of the other ITs sharing the broker
+            String gpu = gpuUuid(hostIndex, g);
             int resident = 1 + (int) extra.stream().filter(v -> v.gpuUuid().equals(gpu)).count();
             VgpuTypeCapacity capacity = new VgpuTypeCapacity(type, "GRID T4-4Q", VgpuClass.Q, 4096, 4, 4 - resident, 1, 60,
                     "4096x2160", "vfio-pci", null);
             physical.add(new PhysicalGpu(gpu, String.format("0000:%02x:00.0", 0x10 + g), "Tesla T4", 16384, 0, "0-15",
                     EccMode.OFF, HostKind.MDEV, false, NvmlFacts.unavailable("NVML_ERROR_LIBRARY_NOT_FOUND"),
                     List.of(capacity), List.of()));
-            vgpus.add(new Vgpu(String.format("%08x-0000-4000-8000-%012x", hostIndex, g), gpu, type, null, "vm-old",
+            vgpus.add(new Vgpu(String.format("c1a1%04x-0000-4000-8000-%012x", hostIndex, g), gpu, type, null, "vm-old",
                     Map.of(), null));
         }
         vgpus.addAll(extra);
         return new HostSnapshot(hostId, System.nanoTime(), Instant.now(), "test", HostKind.MDEV,
                 new VgpuManagerStatus(true, "550.54.16", List.of()), physical, vgpus);
+    }
+
+    static String gpuUuid(int hostIndex, int gpu) {
+        return String.format("GPU-c1a1%04x-0000-4000-8000-%012x", hostIndex, gpu);
     }
 
     private static URI uri(int instance, String path) {

@@ -76,7 +76,6 @@ class ClaimsIT {
     static void startTwoInstances() throws Exception {
         stateDirs = Files.createTempDirectory("claims-it");
         startInstances();
-        publisher = instances.get(0).getBean(EventPublisher.class);
     }
 
     @AfterAll
@@ -100,6 +99,7 @@ class ClaimsIT {
                     "--vgpu.inventory.placement-rebuild-interval=100ms"));
         }
         restarts++;
+        publisher = instances.get(0).getBean(EventPublisher.class);
         await().atMost(Duration.ofSeconds(60)).until(() -> instances.stream()
                 .allMatch(context -> context.getBean(ClaimStreams.class).streamsState() == KafkaStreams.State.RUNNING));
     }
@@ -171,10 +171,11 @@ class ClaimsIT {
             });
         }
         assertThat(JSON.readTree(get(0, "/api/v1/claims/" + grantedIds.get(0)).body())).isEqualTo(oneClaimBefore);
-        // the restored ledgers still hold every instance: one more claim of the type is refused by them
+        // the restored claims still hold every instance: one more claim of the type is refused (each pGPU holds
+        // 1 resident + 3 claimed of at most 4)
         HttpResponse<String> more = post(1, "/api/v1/claims", body.formatted(1000, RACE_TYPE));
         assertThat(more.statusCode()).isEqualTo(409);
-        assertThat(more.body()).contains("NO_CAPACITY");
+        assertThat(more.body()).contains("MAX_INSTANCES");
     }
 
     @Test

@@ -40,7 +40,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 @RealKafka
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    // its own claim ledger state and application id: nothing else on the machine may hold them
+    "vgpu.inventory.claims.streams.state-dir=target/inventory-it-claims-state",
+    "vgpu.inventory.claims.streams.application-id=inventory-service-it-claims"})
 // closed after the class: its claim ledger stream must not keep running beside ClaimsIT's instances
 @DirtiesContext
 class InventoryServiceIT {

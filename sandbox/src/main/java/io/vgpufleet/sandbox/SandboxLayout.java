@@ -147,6 +147,7 @@ public final class SandboxLayout {
                 "--spring.cloud.stream.kafka.binder.brokers=" + bootstrap,
                 // Kafka Streams state beside the broker's data, so --fresh clears both together
                 "--vgpu.health.streams.state-dir=" + state,
+                "--vgpu.inventory.claims.streams.state-dir=" + state,
                 // tokens of the sandbox's own key (DevTokens); reads stay open so the README's curls work
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
                         + keysDir().resolve(DevTokens.PUBLIC_KEY),

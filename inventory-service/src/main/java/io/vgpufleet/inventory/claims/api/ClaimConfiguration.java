@@ -78,6 +78,11 @@ class ClaimConfiguration {
         // one broker connection carries every partition's batch in one request anyway; with more in flight, a
         // retried first batch of a transaction (CONCURRENT_TRANSACTIONS) let the next one arrive out of sequence
         config.put(StreamsConfig.producerPrefix("max.in.flight.requests.per.connection"), 1);
+        // with transactions v2 the first write of a transaction is answered CONCURRENT_TRANSACTIONS until the
+        // previous one's markers are written (milliseconds); the default backoff (100 ms, doubling to 1 s) made
+        // every commit cycle take seconds, and every claim wait for it
+        config.put(StreamsConfig.producerPrefix("retry.backoff.ms"), 5);
+        config.put(StreamsConfig.producerPrefix("retry.backoff.max.ms"), 50);
         return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, new ClaimMeters(meters)), config);
     }
 

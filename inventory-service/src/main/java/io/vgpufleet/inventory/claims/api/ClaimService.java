@@ -64,7 +64,7 @@ public final class ClaimService {
     public record Refused(List<RefusalReason> reasons, int attempts) implements Result {}
 
     /** One reason a candidate was not claimed. */
-    public record RefusalReason(String hostId, @Nullable String gpuUuid, String reason, String detail) {}
+    public record RefusalReason(@Nullable String hostId, @Nullable String gpuUuid, String reason, String detail) {}
 
     public static final int MAX_REASONS = 50;
     private static final int CANDIDATES_PER_ROUND = 100;
@@ -105,14 +105,14 @@ public final class ClaimService {
         if (known.isPresent()) {
             return new Existing(known.get());
         }
-        long deadline = System.nanoTime() + outcomeTimeout.multipliedBy(Math.max(2, maxAttempts)).toNanos();
-        if (!running.tryAcquire(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+        Duration bound = outcomeTimeout.multipliedBy(Math.max(2, maxAttempts));
+        if (!running.tryAcquire(bound.toNanos(), TimeUnit.NANOSECONDS)) {
             throw new OutcomeUnavailableException("too many claims in progress on this instance; nothing was claimed,"
                     + " retry later");
         }
         try {
             known = directory.claim(request.claimId());
-            return known.isPresent() ? new Existing(known.get()) : claim(request, deadline);
+            return known.isPresent() ? new Existing(known.get()) : claim(request, System.nanoTime() + bound.toNanos());
         } finally {
             running.release();
         }
@@ -136,6 +136,10 @@ public final class ClaimService {
                     for (Rejection rejection : placed.rejectionExamples()) {
                         add(reasons, seenReasons, new RefusalReason(rejection.hostId(), rejection.gpuUuid(),
                                 rejection.reason().name(), rejection.detail()));
+                    }
+                    if (reasons.isEmpty()) {
+                        add(reasons, seenReasons, new RefusalReason(null, null, "NO_CANDIDATES",
+                                "placement found no pGPU for the request"));
                     }
                 }
                 break;
@@ -178,7 +182,16 @@ public final class ClaimService {
                 directory.awaitChange(seen, outcomeTimeout);
             }
         }
+        if (reasons.isEmpty()) {
+            // the deadline passed while every candidate was held by this instance's own claims in flight
+            throw new OutcomeUnavailableException("no candidate could be tried before the deadline ("
+                    + bound().toMillis() + " ms); nothing was claimed, retry");
+        }
         return new Refused(List.copyOf(reasons), attempts);
+    }
+
+    private Duration bound() {
+        return outcomeTimeout.multipliedBy(Math.max(2, maxAttempts));
     }
 
     /** Releases an active claim; answers the claim as it is after (RELEASED, or already final). */

@@ -1,0 +1,157 @@
+package io.vgpufleet.inventory.claims.streams;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vgpufleet.contracts.claims.ClaimCapacity;
+import io.vgpufleet.contracts.claims.ClaimChanged;
+import io.vgpufleet.contracts.claims.ClaimCommandRefused;
+import io.vgpufleet.contracts.claims.ClaimItem;
+import io.vgpufleet.contracts.claims.ClaimState;
+import io.vgpufleet.contracts.claims.ReleaseClaim;
+import io.vgpufleet.contracts.host.EccMode;
+import io.vgpufleet.contracts.host.HostKind;
+import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.host.NvmlFacts;
+import io.vgpufleet.contracts.host.PhysicalGpu;
+import io.vgpufleet.contracts.host.VgpuClass;
+import io.vgpufleet.contracts.host.VgpuManagerStatus;
+import io.vgpufleet.contracts.host.VgpuTypeCapacity;
+import io.vgpufleet.contracts.messaging.DeadLetters;
+import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.EventTypes;
+import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The ledger topology whole in {@link TopologyTestDriver}: commands and snapshots in, claim changes, refusals and dead letters out. */
+class ClaimTopologyTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
+    private static final String HOST = "topo-host";
+    private static final String GPU = "GPU-0000abcd-0000-4000-8000-000000000001";
+
+    @TempDir
+    Path stateDir;
+
+    private final EventCodec codec = new EventCodec(Clock.fixed(T0, ZoneOffset.UTC), UUID::randomUUID, "urn:vgpu:test");
+    private TopologyTestDriver driver;
+
+    @BeforeEach
+    void start() {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "claim-topology-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        driver = new TopologyTestDriver(ClaimTopology.build(codec, Duration.ofSeconds(1), new ClaimTopology.Listener() {}),
+                config, T0);
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void send(Object payload) {
+        ProducerRecord<String, byte[]> record = codec.record(payload);
+        driver.createInputTopic(record.topic(), new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(new TestRecord<>(record.key().getBytes(UTF_8), record.value(), record.headers(), T0));
+    }
+
+    private List<ClaimChanged> changes() throws Exception {
+        var out = driver.createOutputTopic(TopicCatalogue.CLAIMS.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<ClaimChanged> changes = new java.util.ArrayList<>();
+        for (var record : out.readRecordsToList()) {
+            assertThat(new String(record.key(), UTF_8)).isNotBlank();
+            changes.add(EventCodec.fromJson(EventTypes.CLAIM_CHANGED, record.value()));
+        }
+        return changes;
+    }
+
+    private List<ClaimCommandRefused> refusals() throws Exception {
+        var out = driver.createOutputTopic(TopicCatalogue.CLAIM_REFUSALS.name(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<ClaimCommandRefused> refusals = new java.util.ArrayList<>();
+        for (var record : out.readRecordsToList()) {
+            refusals.add(EventCodec.fromJson(EventTypes.CLAIM_COMMAND_REFUSED, record.value()));
+        }
+        return refusals;
+    }
+
+    private static HostSnapshot snapshot(int available) {
+        VgpuTypeCapacity type = new VgpuTypeCapacity("nvidia-232", "GRID T4-4Q", VgpuClass.Q, 4096, 4, available, 1, 60,
+                "4096x2160", "vfio-pci", null);
+        PhysicalGpu gpu = new PhysicalGpu(GPU, "0000:3b:00.0", "Tesla T4", 16384, 0, "0-15", EccMode.OFF, HostKind.MDEV,
+                false, NvmlFacts.unavailable("NVML_ERROR_LIBRARY_NOT_FOUND"), List.of(type), List.of());
+        return new HostSnapshot(HOST, 1, T0, "test", HostKind.MDEV, new VgpuManagerStatus(true, "550.54.16", List.of()),
+                List.of(gpu), List.of());
+    }
+
+    private static ClaimCapacity claim(String claimId, int ttl) {
+        return new ClaimCapacity("cmd-" + claimId, claimId, HOST, "vm-1", "test", ttl,
+                List.of(new ClaimItem(GPU, "0000:3b:00.0", "nvidia-232", UUID.randomUUID().toString(), 0)), T0);
+    }
+
+    @Test
+    void grantsUpToTheSnapshotsCapacityRefusesTheRestAndExpiresByWallClock() throws Exception {
+        send(snapshot(2));
+        send(claim("c1", 60));
+        send(claim("c2", 600));
+        send(claim("c3", 60));
+        assertThat(changes()).extracting(ClaimChanged::claimId, ClaimChanged::state, ClaimChanged::commandId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("c1", ClaimState.GRANTED, "cmd-c1"),
+                        org.assertj.core.groups.Tuple.tuple("c2", ClaimState.GRANTED, "cmd-c2"));
+        assertThat(refusals()).singleElement().satisfies(refusal -> {
+            assertThat(refusal.commandId()).isEqualTo("cmd-c3");
+            assertThat(refusal.reasons()).extracting(ClaimCommandRefused.Reason::code).containsExactly("NO_CAPACITY");
+        });
+
+        driver.advanceWallClockTime(Duration.ofSeconds(61));
+        assertThat(changes()).extracting(ClaimChanged::claimId, ClaimChanged::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("c1", ClaimState.EXPIRED));
+        send(claim("c4", 60));
+        assertThat(changes()).extracting(ClaimChanged::claimId).containsExactly("c4");
+        send(new ReleaseClaim("cmd-r", "c2", HOST, "done", T0));
+        assertThat(changes()).extracting(ClaimChanged::claimId, ClaimChanged::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("c2", ClaimState.RELEASED));
+        List<Object> indexed = new java.util.ArrayList<>();
+        try (var all = driver.<String, String>getKeyValueStore(ClaimTopology.EXPIRIES).all()) {
+            all.forEachRemaining(entry -> indexed.add(entry.key));
+        }
+        assertThat(indexed).singleElement().asString().endsWith("|c4");
+    }
+
+    @Test
+    void deadLettersAnUnreadableCommandAndOneKeyedByAnotherHostAndGoesOn() throws Exception {
+        var requests = driver.createInputTopic(TopicCatalogue.CLAIM_REQUESTS.name(), new ByteArraySerializer(),
+                new ByteArraySerializer());
+        ProducerRecord<String, byte[]> good = codec.record(claim("c1", 60));
+        requests.pipeInput(new TestRecord<>(HOST.getBytes(UTF_8), "{nope".getBytes(UTF_8), good.headers(), T0));
+        requests.pipeInput(new TestRecord<>("elsewhere".getBytes(UTF_8), good.value(), good.headers(), T0));
+        var letters = driver.createOutputTopic(TopicCatalogue.deadLetterOf(TopicCatalogue.CLAIM_REQUESTS).name(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+        assertThat(letters).hasSize(2);
+        assertThat(new String(letters.get(1).headers().lastHeader(DeadLetters.REASON).value(), UTF_8))
+                .contains("not the command's hostId");
+        send(snapshot(1));
+        send(claim("c2", 60));
+        assertThat(changes()).extracting(ClaimChanged::claimId).containsExactly("c2");
+    }
+}

@@ -54,6 +54,7 @@ class AgentRebootIT {
         String first = UUID.randomUUID().toString();
         String second = UUID.randomUUID().toString();
         String parent;
+        CommandReply firstReply;
         NodeAgent before = NodeAgent.start(config, Clock.systemUTC());
         try (EventPublisher commands = new EventPublisher(
                 EventPublisher.producer(bootstrap, "agent-reboot-it", Map.of()), codec)) {
@@ -65,6 +66,7 @@ class AgentRebootIT {
                         "nvidia-64", uuid, Map.of())).join();
                 assertThat(replyTo("create-" + uuid)).isInstanceOf(CommandSucceeded.class);
             }
+            firstReply = replyTo("create-" + first);
         } finally {
             before.close();
         }
@@ -79,13 +81,21 @@ class AgentRebootIT {
         Instant restartedAt = Instant.now();
 
         NodeAgent after = NodeAgent.start(config, Clock.systemUTC());
-        try {
+        try (EventPublisher commands = new EventPublisher(
+                EventPublisher.producer(bootstrap, "agent-reboot-it-again", Map.of()), codec)) {
             HostSnapshot snapshot = snapshotAfter(restartedAt);
             assertThat(snapshot.vgpus()).extracting(Vgpu::uuid).containsExactlyInAnyOrder(first, second, stray);
             assertThat(snapshot.vgpuManager().problems())
                     .anySatisfy(problem -> assertThat(problem).contains("mdevctl repaired").contains(first))
                     .anySatisfy(problem -> assertThat(problem).contains("mdevctl repaired").contains(second))
                     .anySatisfy(problem -> assertThat(problem).contains("mdevctl drift").contains(stray));
+
+            // the same command again, after the restart: answered from the journal, not run again (which
+            // would fail with EEXIST, the reconcile having created the vGPU already)
+            Instant now = Instant.now();
+            commands.publish(new CreateVgpu("create-" + first, hostId, now, now.plusSeconds(120), parent,
+                    "nvidia-64", first, Map.of())).join();
+            assertThat(replyAfter("create-" + first, restartedAt)).isEqualTo(firstReply);
         } finally {
             after.close();
         }
@@ -96,6 +106,13 @@ class AgentRebootIT {
     private CommandReply replyTo(String commandId) {
         ConsumerRecord<byte[], byte[]> record = probe.await(TopicCatalogue.COMMAND_REPLIES.name(), DEADLINE,
                 candidate -> hostId.equals(TopicProbe.key(candidate))
+                        && decode(candidate) instanceof CommandReply reply && reply.commandId().equals(commandId));
+        return (CommandReply) decode(record);
+    }
+
+    private CommandReply replyAfter(String commandId, Instant since) {
+        ConsumerRecord<byte[], byte[]> record = probe.await(TopicCatalogue.COMMAND_REPLIES.name(), DEADLINE,
+                candidate -> hostId.equals(TopicProbe.key(candidate)) && candidate.timestamp() >= since.toEpochMilli()
                         && decode(candidate) instanceof CommandReply reply && reply.commandId().equals(commandId));
         return (CommandReply) decode(record);
     }

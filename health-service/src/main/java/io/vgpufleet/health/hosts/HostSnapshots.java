@@ -37,7 +37,7 @@ public final class HostSnapshots {
             boolean compute = hosted.stream().map(vgpu -> types.get(vgpu.typeId())).filter(Objects::nonNull)
                     .anyMatch(type -> type.vgpuClass() == VgpuClass.C);
             facts.add(new GpuFacts(snapshot.hostId(), gpu.uuid(), index, nvmlBusId(gpu.pciBdf()), gpu.model(),
-                    gpu.eccMode(), compute, hosted.size(), snapshot.observedAt()));
+                    gpu.eccMode(), compute, hosted.size()));
         }
         return facts;
     }

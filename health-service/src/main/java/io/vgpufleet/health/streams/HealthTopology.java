@@ -12,6 +12,7 @@ import io.vgpufleet.contracts.messaging.EventTypes;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.health.hosts.GpuFacts;
+import io.vgpufleet.health.hosts.HostFacts;
 import io.vgpufleet.health.hosts.HostSnapshots;
 import io.vgpufleet.health.policy.Decision;
 import io.vgpufleet.health.policy.GpuHealthState;
@@ -78,6 +79,8 @@ import tools.jackson.core.JacksonException;
 public final class HealthTopology {
 
     public static final String STORE = "gpu-health-state";
+    /** Per host id, the pGPU facts last sent on (the splitter sends only what changed). */
+    static final String HOST_FACTS = "host-facts";
     static final String SIGNALS = "health-signals";
     static final String CORDONS_IN = "gpu-cordons-in";
     static final String SNAPSHOTS = "host-snapshots";
@@ -113,13 +116,16 @@ public final class HealthTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(STORE), Serdes.String(), new GpuHealthStateSerde())
                 .withLoggingEnabled(java.util.Map.of()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(HOST_FACTS), Serdes.String(), new HostFactsSerde())
+                .withLoggingEnabled(java.util.Map.of()));
         Consumed<byte[], byte[]> bytes = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
         Produced<byte[], Outbound> outbound = Produced.with(Serdes.ByteArray(), Outbound.SERDE)
                 .withStreamPartitioner(new SamePartition());
 
         KStream<byte[], Outbound> split = builder.stream(TopicCatalogue.HOST_SNAPSHOTS.name(),
                         bytes.withName(SNAPSHOTS))
-                .process(() -> new SnapshotSplitter(codec, listener), Named.as(SPLIT));
+                .process(() -> new SnapshotSplitter(codec, listener), Named.as(SPLIT), HOST_FACTS);
         split.filter((key, value) -> value.topic() != null, Named.as(SNAPSHOT_LETTERS))
                 .to((key, value, context) -> value.topic(), outbound.withName(SNAPSHOT_LETTERS + "-sink"));
         KStream<byte[], byte[]> facts = split
@@ -151,14 +157,17 @@ public final class HealthTopology {
     }
 
     /**
-     * Splits each host snapshot into the facts of its pGPUs, keyed by pGPU UUID (JSON, the contracts' mapper);
-     * an unreadable snapshot goes to the snapshot topic's dead-letter topic.
+     * Splits each host snapshot into the facts of its pGPUs, keyed by pGPU UUID (JSON, the contracts' mapper),
+     * and sends on only the facts that changed since the host's last snapshot (store {@code host-facts}), so a
+     * heartbeat of an unchanged host sends nothing. An unreadable snapshot goes to the snapshot topic's
+     * dead-letter topic.
      */
     static final class SnapshotSplitter implements Processor<byte[], byte[], byte[], Outbound> {
 
         private final EventCodec codec;
         private final Listener listener;
         private ProcessorContext<byte[], Outbound> context;
+        private KeyValueStore<String, HostFacts> sent;
 
         SnapshotSplitter(EventCodec codec, Listener listener) {
             this.codec = codec;
@@ -168,6 +177,7 @@ public final class HealthTopology {
         @Override
         public void init(ProcessorContext<byte[], Outbound> processorContext) {
             this.context = processorContext;
+            this.sent = processorContext.getStateStore(HOST_FACTS);
         }
 
         @Override
@@ -182,10 +192,17 @@ public final class HealthTopology {
             }
             listener.consumed(metadata.topic(), envelope.type().ceType(), envelope.payload());
             if (envelope.payload() instanceof HostSnapshot snapshot) {
-                for (GpuFacts facts : HostSnapshots.facts(snapshot)) {
-                    context.forward(new Record<>(facts.gpuUuid().getBytes(UTF_8),
-                            new Outbound(null, EventCodec.json().writeValueAsBytes(facts), -1), record.timestamp(),
+                List<GpuFacts> facts = HostSnapshots.facts(snapshot);
+                HostFacts before = sent.get(snapshot.hostId());
+                List<GpuFacts> changed = before == null ? facts : before.changedIn(facts);
+                for (GpuFacts gpu : changed) {
+                    context.forward(new Record<>(gpu.gpuUuid().getBytes(UTF_8),
+                            new Outbound(null, EventCodec.json().writeValueAsBytes(gpu), -1), record.timestamp(),
                             new RecordHeaders()));
+                }
+                HostFacts now = new HostFacts(facts);
+                if (!now.equals(before)) {
+                    sent.put(snapshot.hostId(), now);
                 }
             }
         }

@@ -49,7 +49,6 @@ class HostSnapshotsTest {
         assertThat(facts.pciBusId()).isEqualTo("00000000:3B:00.0");
         assertThat(facts.model()).isEqualTo("Tesla T4");
         assertThat(facts.hostId()).isEqualTo("kvm-1");
-        assertThat(facts.observedAt()).isEqualTo(T0);
     }
 
     @Test
@@ -84,5 +83,17 @@ class HostSnapshotsTest {
 
         assertThat(facts.hostedVgpus()).isEqualTo(1);
         assertThat(facts.servesComputeTypes()).isFalse();
+    }
+
+    @Test
+    void onlyFactsThatChangedOrAreNewAreSentOn() {
+        List<GpuFacts> first = HostSnapshots.facts(snapshot("kvm-1", T0,
+                List.of(gpu(A, "0000:3b:00.0", EccMode.ON), gpu(B, "0000:5e:00.0", EccMode.ON)), List.of()));
+        List<GpuFacts> later = HostSnapshots.facts(snapshot("kvm-1", T0.plusSeconds(10),
+                List.of(gpu(A, "0000:3b:00.0", EccMode.ON), gpu(B, "0000:5e:00.0", EccMode.OFF),
+                        gpu(C, "0000:af:00.0", EccMode.ON)), List.of()));
+
+        assertThat(new HostFacts(first).changedIn(first)).as("a heartbeat").isEmpty();
+        assertThat(new HostFacts(first).changedIn(later)).extracting(GpuFacts::gpuUuid).containsExactly(B, C);
     }
 }

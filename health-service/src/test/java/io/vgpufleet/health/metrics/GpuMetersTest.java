@@ -65,7 +65,7 @@ class GpuMetersTest {
     void aSnapshotFillsTheDcgmLabelsAndKeepsTheValues() {
         meters.record(Signals.ecc(T0, 7, 1, 7));
         GpuFacts facts = new GpuFacts(Signals.HOST, Signals.GPU, 2, "00000000:AF:00.0", "Tesla T4", EccMode.ON, false,
-                1, T0);
+                1);
 
         meters.described(facts);
         meters.described(facts);

@@ -503,6 +503,21 @@ class HealthTopologyTest {
     }
 
     @Test
+    void aHeartbeatOfAnUnchangedHostSendsNoFactsAndAChangeSendsOnlyThePgpuThatChanged() {
+        send(host(EccMode.ON));
+        assertThat(described).hasSize(2);
+
+        advance(Duration.ofSeconds(10));
+        send(host(EccMode.ON));
+        assertThat(described).as("heartbeat").hasSize(2);
+
+        send(host(EccMode.ON, Snapshots.vgpu(1, GPU, Snapshots.WORKSTATION_TYPE)));
+        assertThat(described).hasSize(3);
+        assertThat(described.get(2).gpuUuid()).isEqualTo(GPU);
+        assertThat(described.get(2).hostedVgpus()).isEqualTo(1);
+    }
+
+    @Test
     void anUnreadableSnapshotIsDeadLetteredAndTheNextOneIsRead() {
         TestOutputTopic<byte[], byte[]> snapshotLetters = driver.createOutputTopic(
                 TopicCatalogue.deadLetterOf(TopicCatalogue.HOST_SNAPSHOTS).name(), new ByteArrayDeserializer(),

@@ -5,6 +5,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vgpufleet.agent.commands.CommandHandler;
 import io.vgpufleet.agent.commands.CommandIntake;
 import io.vgpufleet.agent.commands.HostState;
+import io.vgpufleet.agent.commands.OutcomeJournal;
 import io.vgpufleet.agent.discovery.DiscoveredHost;
 import io.vgpufleet.agent.discovery.HostDiscovery;
 import io.vgpufleet.agent.discovery.SysfsReader;
@@ -38,6 +39,7 @@ import io.vgpufleet.agent.simulator.SimulatedNvml;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import java.time.Clock;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -51,6 +53,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -86,6 +89,12 @@ public final class NodeAgent implements AutoCloseable {
 
     private final AgentConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    /**
+     * Where the agent keeps what must outlive it on a real host: systemd's {@code $STATE_DIRECTORY}
+     * (the unit's {@code StateDirectory=vgpu-agent}) where set, else this.
+     */
+    static final String STATE_DIR = "/var/lib/vgpu-agent";
+
     private AgentHttpServer http;
 
     private NodeAgent(AgentConfig config) {
@@ -188,6 +197,9 @@ public final class NodeAgent implements AutoCloseable {
         writer = new DefiningHostWriter(writer, definitions);
         SnapshotPublisher snapshots = new SnapshotPublisher(hostId, VERSION, discovery, publisher, clock,
                 config.heartbeat(), metrics);
+        OutcomeJournal outcomes = outcomeJournal(profile != null
+                ? config.sysfsRoot().resolve(STATE_DIR.substring(1)) : realStateDir(System.getenv("STATE_DIRECTORY")));
+        running.push(outcomes);
         CommandHandler handler = new CommandHandler(hostId, new HostState() {
             @Override
             public DiscoveredHost discover() {
@@ -198,7 +210,7 @@ public final class NodeAgent implements AutoCloseable {
             public void changed() {
                 snapshots.publishChange("command");
             }
-        }, writer, clock, hypervisor);
+        }, writer, clock, hypervisor, outcomes);
         CommandIntake intake = new CommandIntake(hostId, config.bootstrapServers(), codec, publisher, handler, metrics);
         running.push(intake);
 
@@ -259,6 +271,31 @@ public final class NodeAgent implements AutoCloseable {
         plan.undefinedActive().forEach(uuid -> problems.add("mdevctl drift: active mdev " + uuid + " has no definition"));
         problems.forEach(problem -> log.warn("start-up reconcile: {}", problem));
         discovery.reportStanding(problems);
+    }
+
+    /** {@code $STATE_DIRECTORY} (its first path, as systemd may list several) or {@link #STATE_DIR}. */
+    static Path realStateDir(@Nullable String stateDirectory) {
+        if (stateDirectory == null || stateDirectory.isBlank()) {
+            return Path.of(STATE_DIR);
+        }
+        Path first = Path.of(stateDirectory.split(":", 2)[0]);
+        return first.isAbsolute() ? first : Path.of(STATE_DIR);
+    }
+
+    /**
+     * The journal of command outcomes in the agent's state directory; where that cannot be opened the
+     * agent still runs, answering repeats only while it lives, and says so loudly.
+     */
+    private static OutcomeJournal outcomeJournal(Path stateDir) {
+        try {
+            OutcomeJournal journal = OutcomeJournal.open(stateDir);
+            log.info("command outcome journal in {}: {} outcome(s) remembered", stateDir, journal.size());
+            return journal;
+        } catch (UncheckedIOException e) {
+            log.error("cannot keep command outcomes in {} ({}); a command redelivered after a restart may run twice",
+                    stateDir, e.getCause().toString());
+            return OutcomeJournal.inMemory();
+        }
     }
 
     private static Map<String, String> gpuUuidByBdf(SnapshotPublisher snapshots) {

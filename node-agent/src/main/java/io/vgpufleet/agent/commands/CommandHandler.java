@@ -59,7 +59,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class CommandHandler {
 
-    static final int REMEMBERED_OUTCOMES = 4096;
     /** The error code of a {@code CommandFailed} whose cause is the hypervisor's refusal. */
     public static final String HYPERVISOR_ERROR = "HYPERVISOR_ERROR";
     /** NVML's name for a call it cannot make on this driver or device. */
@@ -71,22 +70,23 @@ public final class CommandHandler {
     private final HostWriter writer;
     private final Clock clock;
     private final @Nullable HypervisorPort hypervisor;
-    private final Map<String, CommandReply> outcomes = new LinkedHashMap<>(64, 0.75f, false) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CommandReply> eldest) {
-            return size() > REMEMBERED_OUTCOMES;
-        }
-    };
+    private final OutcomeJournal outcomes;
 
     /** A handler without a hypervisor: {@code MigrateVm} is rejected. */
     public CommandHandler(String hostId, HostState host, HostWriter writer, Clock clock) {
         this(hostId, host, writer, clock, null);
     }
 
+    /** A handler whose memory of outcomes ends with the process. */
     public CommandHandler(String hostId, HostState host, HostWriter writer, Clock clock,
             @Nullable HypervisorPort hypervisor) {
+        this(hostId, host, writer, clock, hypervisor, OutcomeJournal.inMemory());
+    }
+
+    /** @param outcomes where the first outcome of each command is kept, e.g. {@link OutcomeJournal#open} */
+    public CommandHandler(String hostId, HostState host, HostWriter writer, Clock clock,
+            @Nullable HypervisorPort hypervisor, OutcomeJournal outcomes) {
+        this.outcomes = outcomes;
         this.hostId = hostId;
         this.host = host;
         this.writer = writer;
@@ -95,13 +95,13 @@ public final class CommandHandler {
     }
 
     public synchronized CommandReply handle(AgentCommand command) {
-        CommandReply earlier = outcomes.get(command.commandId());
-        if (earlier != null) {
+        Optional<CommandReply> earlier = outcomes.outcomeOf(command.commandId());
+        if (earlier.isPresent()) {
             log.info("command {} seen before; answering with its first outcome", command.commandId());
-            return earlier;
+            return earlier.get();
         }
         CommandReply reply = decide(command);
-        outcomes.put(command.commandId(), reply);
+        outcomes.record(reply);
         return reply;
     }
 

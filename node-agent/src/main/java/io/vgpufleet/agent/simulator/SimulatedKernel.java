@@ -120,6 +120,41 @@ public final class SimulatedKernel {
         });
     }
 
+    /**
+     * What a reboot does to the kernel's state: every mdev is gone, with its {@code bus/mdev/devices}
+     * link, and every VF holds no vGPU again. What lives on disk stays (mdevctl's definitions, the
+     * simulator's catalogue), which is what the agent's start-up reconcile repairs from.
+     */
+    public synchronized void reboot() throws KernelError {
+        Path devices = realRoot().resolve("bus/mdev/devices");
+        Path vfVgpus = realRoot().resolve("simulator/vf-vgpus");
+        List<String> mdevs = new ArrayList<>();
+        List<String> vfs = new ArrayList<>();
+        io(() -> {
+            mdevs.addAll(names(devices));
+            vfs.addAll(names(vfVgpus));
+        });
+        for (String uuid : mdevs) {
+            if (SysfsNames.isUuid(uuid)) {
+                remove(uuid);
+            }
+        }
+        for (String vf : vfs) {
+            if (SysfsNames.isPciBdf(vf)) {
+                clearVirtualFunction(vf);
+            }
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(entry -> String.valueOf(entry.getFileName())).sorted().toList();
+        }
+    }
+
     public synchronized void writeMdevParams(String uuid, String params) throws KernelError {
         Path device = mdevDevice(uuid);
         io(() -> Files.writeString(device.resolve("nvidia/vgpu_params"), params + "\n"));

@@ -43,6 +43,13 @@ public final class ExternalTool {
         return new ExternalTool(found.orElseThrow());
     }
 
+    /** The tool if it is there; otherwise the test is skipped, in CI too (a check CI need not have). */
+    public static ExternalTool ifPresent(String name, String debianPackage) {
+        Optional<Path> found = find(name);
+        assumeTrue(found.isPresent(), name + " is not on the PATH (Debian package " + debianPackage + "): skipped");
+        return new ExternalTool(found.orElseThrow());
+    }
+
     static Optional<Path> find(String name) {
         String path = System.getenv().getOrDefault("PATH", "");
         for (String dir : path.split(File.pathSeparator)) {

@@ -105,7 +105,9 @@ public final class TestCertificates {
     }
 
     private void keytool(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(keytool.toString()));
+        // a short-lived JVM each time: the C1 compiler alone and the serial collector start it fastest
+        List<String> command = new ArrayList<>(List.of(keytool.toString(), "-J-XX:TieredStopAtLevel=1",
+                "-J-XX:+UseSerialGC"));
         command.addAll(List.of(arguments));
         command.addAll(List.of("-storetype", "PKCS12", "-storepass", password, "-keypass", password));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

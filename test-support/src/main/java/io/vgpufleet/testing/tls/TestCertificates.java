@@ -41,6 +41,7 @@ public final class TestCertificates {
 
     /** Makes the authority ({@code CN=<authorityName>}) in {@code dir}. */
     public static TestCertificates create(Path dir, String authorityName) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
         TestCertificates pki = new TestCertificates(dir, "pw-" + UUID.randomUUID());
         pki.keytool("-genkeypair", "-alias", CA, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                 "CN=" + checked(authorityName), "-ext", "bc:c", "-validity", "2", "-keystore", pki.store(CA));

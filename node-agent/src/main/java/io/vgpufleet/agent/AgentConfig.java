@@ -30,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  * @param procRoot where the {@code nvidia-vgpu-mgr} process is looked for ({@code <pid>/comm}) on a real
  *     host; a simulated host answers from its own tree
  * @param kafkaTls mutual TLS to Kafka; absent for a plaintext listener
+ * @param provisionTopics whether the agent provisions the topic catalogue at start (false where an admin job
+ *     does, as it must under ACLs: docs/security.md)
  */
 public record AgentConfig(
         String hostId,
@@ -42,7 +44,8 @@ public record AgentConfig(
         Duration heartbeat,
         Duration healthPoll,
         Path procRoot,
-        @Nullable KafkaTls kafkaTls) {
+        @Nullable KafkaTls kafkaTls,
+        boolean provisionTopics) {
 
     public static final Path REAL_SYSFS = Path.of("/sys");
     public static final Path REAL_PROC = Path.of("/proc");
@@ -57,6 +60,7 @@ public record AgentConfig(
                    [--proc-root=/proc]
                    [--kafka-truststore=PATH --kafka-truststore-password-file=PATH
                     --kafka-keystore=PATH --kafka-keystore-password-file=PATH]   (mutual TLS, PKCS#12; all four or none)
+                   [--provision-topics=true|false]   (false where an admin job creates the topics)
             each option may also come from the environment as VGPU_AGENT_<NAME>, e.g. VGPU_AGENT_HOST_ID;
             --simulate lays out (or reuses) a simulated host under --sysfs-root, which must then not be /sys""";
 
@@ -88,7 +92,7 @@ public record AgentConfig(
     public AgentConfig(String hostId, String bootstrapServers, String httpBind, int httpPort, Path sysfsRoot,
             @Nullable HostProfile simulation, long seed, Duration heartbeat, Duration healthPoll, Path procRoot) {
         this(hostId, bootstrapServers, httpBind, httpPort, sysfsRoot, simulation, seed, heartbeat, healthPoll, procRoot,
-                null);
+                null, true);
     }
 
     /** The settings with {@code /proc} as the proc root. */
@@ -161,7 +165,8 @@ public record AgentConfig(
                     parseDuration(given.get("health-poll"), "health-poll"),
                     parsePath(given.get("proc-root"), "proc-root"),
                     KafkaTls.of(given.get("kafka-truststore"), given.get("kafka-truststore-password-file"),
-                            given.get("kafka-keystore"), given.get("kafka-keystore-password-file")));
+                            given.get("kafka-keystore"), given.get("kafka-keystore-password-file")),
+                    parseBoolean(given.get("provision-topics"), "provision-topics"));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -187,6 +192,7 @@ public record AgentConfig(
         options.put("kafka-truststore-password-file", "");
         options.put("kafka-keystore", "");
         options.put("kafka-keystore-password-file", "");
+        options.put("provision-topics", "true");
         return options;
     }
 
@@ -204,6 +210,15 @@ public record AgentConfig(
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + " must be a number, was '" + Checks.printable(value) + "'");
         }
+    }
+
+    private static boolean parseBoolean(String value, String name) {
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("--" + name + " must be true or false, was '"
+                    + Checks.printable(value) + "'");
+        };
     }
 
     private static long parseLong(String value, String name) {

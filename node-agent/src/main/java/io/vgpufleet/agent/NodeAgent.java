@@ -227,7 +227,9 @@ public final class NodeAgent implements AutoCloseable {
         running.push(http);
         http.start();
 
-        TopicSetup.provision(config.bootstrapServers(), "node-agent-" + hostId + "-admin", kafkaSecurity);
+        if (config.provisionTopics()) {
+            TopicSetup.provision(config.bootstrapServers(), "node-agent-" + hostId + "-admin", kafkaSecurity);
+        }
         running.push(snapshots);
         snapshots.start();
         intake.start();

@@ -49,6 +49,18 @@ class KafkaTlsTest {
     }
 
     @Test
+    void provisioningIsOnUnlessSwitchedOff() throws Exception {
+        assertThat(AgentConfig.parse(REQUIRED, Map.of()).provisionTopics()).isTrue();
+        List<String> off = new ArrayList<>(REQUIRED);
+        off.add("--provision-topics=false");
+        assertThat(AgentConfig.parse(off, Map.of()).provisionTopics()).isFalse();
+        List<String> bad = new ArrayList<>(REQUIRED);
+        bad.add("--provision-topics=no");
+        assertThatThrownBy(() -> AgentConfig.parse(bad, Map.of()))
+                .isInstanceOf(AgentConfig.UsageException.class).hasMessageContaining("--provision-topics must be true or false");
+    }
+
+    @Test
     void theEnvironmentMayGiveThemToo() throws Exception {
         AgentConfig config = AgentConfig.parse(REQUIRED, Map.of(
                 "VGPU_AGENT_KAFKA_TRUSTSTORE", "/etc/vgpu/ca.p12",

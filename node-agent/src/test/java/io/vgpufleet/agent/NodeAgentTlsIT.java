@@ -33,7 +33,7 @@ class NodeAgentTlsIT {
             Files.writeString(password, broker.certificates().password() + "\n");
             KafkaTls tls = new KafkaTls(broker.certificates().trustStore(), password, keyStore, password);
             AgentConfig config = new AgentConfig(hostId, broker.bootstrapServers(), "127.0.0.1", 0, dir.resolve(hostId),
-                    HostProfile.T4, 7, Duration.ofSeconds(10), Duration.ofSeconds(1), AgentConfig.REAL_PROC, tls);
+                    HostProfile.T4, 7, Duration.ofSeconds(10), Duration.ofSeconds(1), AgentConfig.REAL_PROC, tls, true);
 
             try (NodeAgent agent = NodeAgent.start(config, Clock.systemUTC());
                     KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(readerConfig(broker, keyStore))) {

@@ -23,7 +23,8 @@ import org.springframework.context.annotation.Bean;
  *
  * <p>Properties: {@code spring.kafka.bootstrap-servers} (the broker), {@code spring.application.name}
  * (the CloudEvents source {@code urn:vgpu:service:<name>}), {@code vgpu.kafka.replication-factor}
- * (default 3, lowered to the cluster size), and Spring Boot's {@code spring.kafka.security.*},
+ * (default 3, lowered to the cluster size), {@code vgpu.kafka.provision-topics} (default true; false where an
+ * admin job provisions the catalogue), and Spring Boot's {@code spring.kafka.security.*},
  * {@code spring.kafka.ssl.*} for TLS ({@link KafkaClientSecurity}).
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
@@ -52,8 +53,9 @@ public class MessagingAutoConfiguration {
     TopicCatalogueProvisioning topicCatalogueProvisioning(
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
             @Value("${vgpu.kafka.replication-factor:3}") short replicationFactor,
+            @Value("${vgpu.kafka.provision-topics:true}") boolean provisionTopics,
             KafkaClientSecurity security) {
-        return new TopicCatalogueProvisioning(bootstrapServers, replicationFactor, security);
+        return new TopicCatalogueProvisioning(bootstrapServers, replicationFactor, security, provisionTopics);
     }
 
     @Bean(destroyMethod = "close")

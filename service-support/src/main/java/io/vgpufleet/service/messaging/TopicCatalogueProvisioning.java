@@ -17,16 +17,26 @@ public final class TopicCatalogueProvisioning implements InitializingBean {
     private final String bootstrapServers;
     private final short replicationFactor;
     private final KafkaClientSecurity security;
+    private final boolean enabled;
     private TopicProvisioner.Report report = new TopicProvisioner.Report(java.util.List.of(), java.util.List.of());
 
-    TopicCatalogueProvisioning(String bootstrapServers, short replicationFactor, KafkaClientSecurity security) {
+    /**
+     * @param enabled false where the cluster's topics are provisioned by someone else (an admin job): with
+     *     ACLs, provisioning needs rights a service should not have (docs/security.md)
+     */
+    TopicCatalogueProvisioning(String bootstrapServers, short replicationFactor, KafkaClientSecurity security,
+            boolean enabled) {
         this.bootstrapServers = bootstrapServers;
         this.replicationFactor = replicationFactor;
         this.security = security;
+        this.enabled = enabled;
     }
 
     @Override
     public void afterPropertiesSet() throws InterruptedException {
+        if (!enabled) {
+            return;
+        }
         try (Admin admin = Admin.create(security.applyTo(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.CLIENT_ID_CONFIG, "topic-provisioning")))) {

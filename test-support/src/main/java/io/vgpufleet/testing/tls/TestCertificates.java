@@ -41,6 +41,7 @@ public final class TestCertificates {
 
     /** Makes the authority ({@code CN=<authorityName>}) in {@code dir}. */
     public static TestCertificates create(Path dir, String authorityName) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
         TestCertificates pki = new TestCertificates(dir, "pw-" + UUID.randomUUID());
         pki.keytool("-genkeypair", "-alias", CA, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
                 "CN=" + checked(authorityName), "-ext", "bc:c", "-validity", "2", "-keystore", pki.store(CA));
@@ -105,7 +106,9 @@ public final class TestCertificates {
     }
 
     private void keytool(String... arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(keytool.toString()));
+        // a short-lived JVM each time: the C1 compiler alone and the serial collector start it fastest
+        List<String> command = new ArrayList<>(List.of(keytool.toString(), "-J-XX:TieredStopAtLevel=1",
+                "-J-XX:+UseSerialGC"));
         command.addAll(List.of(arguments));
         command.addAll(List.of("-storetype", "PKCS12", "-storepass", password, "-keypass", password));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -29,7 +29,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -42,12 +41,12 @@ import org.springframework.core.env.Environment;
  * NVML limits it, and a host drain under its concurrency limits.
  */
 @RealKafka
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "vgpu.migration.claims=local",
-    "vgpu.migration.saga.step-timeout=5s",
-    "vgpu.migration.saga.verify-timeout=15s",
+    "vgpu.migration.saga.step-timeout=15s",
+    "vgpu.migration.saga.verify-timeout=20s",
     "vgpu.migration.saga.tick=100ms",
+    "vgpu.migration.saga.attempts=4",
     "vgpu.migration.concurrency.per-source-host=2",
     "vgpu.migration.concurrency.per-target-host=2",
     "vgpu.migration.concurrency.fleet-wide=4",
@@ -71,21 +70,25 @@ class MigrationSagaIT {
     @Autowired
     Environment environment;
 
-    private final Map<String, SimulatedAgent> agents = new ConcurrentHashMap<>();
+    private static final Map<String, SimulatedAgent> agents = new ConcurrentHashMap<>();
 
+    /** After {@code @RealKafka} started the broker (the Spring context comes after, with the first test). */
     @BeforeAll
-    void startAgents() throws Exception {
+    static void startAgents() throws Exception {
         for (String host : List.of("it-src", "it-good", "it-version", "it-nvml", "it-drain", "it-spare-1", "it-spare-2")) {
             agents.put(host, SimulatedAgent.start(host, "p4", world, System.getProperty("kafka.bootstrap.servers")));
-        }
-        for (String host : agents.keySet()) {
-            await().atMost(Duration.ofSeconds(90)).until(() -> fleet.host(host).isPresent());
         }
     }
 
     @AfterAll
-    void stopAgents() {
+    static void stopAgents() {
         agents.values().forEach(SimulatedAgent::close);
+    }
+
+    private void awaitEveryHost() {
+        for (String host : agents.keySet()) {
+            await().atMost(Duration.ofSeconds(90)).until(() -> fleet.host(host).isPresent());
+        }
     }
 
     @Test
@@ -97,7 +100,7 @@ class MigrationSagaIT {
         }
         Files.writeString(world.resolve("it-nvml").resolve("simulator/nvml-compatibility.properties"),
                 "limit=HOST_DRIVER\n", UTF_8);
-        // the drain test's hosts take no part here: their pGPUs offer another type only once they hold one
+        awaitEveryHost();
         String vgpu = createAndRun("it-src", 0, "nvidia-289", "vm-compat");
         awaitSnapshotShows("it-src", vgpu, "vm-compat");
 
@@ -105,7 +108,7 @@ class MigrationSagaIT {
                 "mig-" + UUID.randomUUID(), null, false, fleet.host("it-src").orElseThrow(),
                 vgpuOf("it-src", vgpu), null, io.vgpufleet.migration.downtime.DowntimeEstimate.VSPHERE_10GBE,
                 Instant.now()));
-        MigrationSaga done = awaitEnd(saga.migrationId(), Duration.ofSeconds(60));
+        MigrationSaga done = awaitEnd(saga.migrationId(), Duration.ofSeconds(240));
 
         assertThat(done.step()).as(done.reason()).isEqualTo(MigrationStep.COMPLETED);
         assertThat(done.targetHostId()).isNotIn("it-version", "it-nvml");
@@ -120,7 +123,7 @@ class MigrationSagaIT {
         });
         assertThat(done.estimatedDowntimeMillis()).isEqualTo(500 + 7500 * 8);
         awaitSnapshotShows(done.targetHostId(), done.targetVgpuUuid(), "vm-compat");
-        await().atMost(Duration.ofSeconds(15)).until(() -> fleet.host("it-src").orElseThrow().vgpus().stream()
+        await().atMost(Duration.ofSeconds(90)).until(() -> fleet.host("it-src").orElseThrow().vgpus().stream()
                 .noneMatch(v -> v.uuid().equals(vgpu)));
         String api = get("/api/v1/migrations/" + done.migrationId());
         assertThat(api).contains("\"step\":\"COMPLETED\"", "MIGRATION_VERSION", "NVML_LIMIT");
@@ -128,6 +131,7 @@ class MigrationSagaIT {
 
     @Test
     void aHostDrainMovesEveryVgpuHeldByAVmWithinItsConcurrencyLimitsAndSaysWhyTheRestStays() throws Exception {
+        awaitEveryHost();
         List<String> vgpus = new ArrayList<>();
         for (int gpu = 0; gpu < 2; gpu++) {
             for (int i = 0; i < 3; i++) {
@@ -135,12 +139,12 @@ class MigrationSagaIT {
             }
         }
         String idle = create("it-drain", 1, "nvidia-243");
-        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.host("it-drain").orElseThrow().vgpus().stream()
+        await().atMost(Duration.ofSeconds(90)).until(() -> fleet.host("it-drain").orElseThrow().vgpus().stream()
                 .filter(v -> v.vmId() != null).count() == 6);
 
         String response = post("/api/v1/drains", "{\"hostId\":\"it-drain\",\"reason\":\"maintenance\"}");
         String drainId = response.replaceAll("(?s).*\"drainId\":\"([^\"]+)\".*", "$1");
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+        await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(250))
                 .until(() -> !get("/api/v1/drains/" + drainId).contains("\"state\":\"RUNNING\""));
 
         String drain = get("/api/v1/drains/" + drainId);
@@ -186,13 +190,13 @@ class MigrationSagaIT {
     }
 
     private String create(String host, int gpuIndex, String type) {
-        HostSnapshot snapshot = await().atMost(Duration.ofSeconds(20)).until(() -> fleet.host(host).orElse(null),
+        HostSnapshot snapshot = await().atMost(Duration.ofSeconds(90)).until(() -> fleet.host(host).orElse(null),
                 java.util.Objects::nonNull);
         String vgpu = UUID.randomUUID().toString();
         Instant now = Instant.now();
         publisher.publish(new CreateVgpu("it-create-" + vgpu, host, now, now.plusSeconds(60),
                 snapshot.gpus().get(gpuIndex).pciBdf(), type, vgpu, Map.of()));
-        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.host(host).orElseThrow().vgpus().stream()
+        await().atMost(Duration.ofSeconds(90)).until(() -> fleet.host(host).orElseThrow().vgpus().stream()
                 .anyMatch(v -> v.uuid().equals(vgpu)));
         return vgpu;
     }
@@ -202,7 +206,7 @@ class MigrationSagaIT {
     }
 
     private void awaitSnapshotShows(String host, String vgpu, String vmId) {
-        await().atMost(Duration.ofSeconds(20)).until(() -> fleet.host(host).map(s -> s.vgpus().stream()
+        await().atMost(Duration.ofSeconds(90)).until(() -> fleet.host(host).map(s -> s.vgpus().stream()
                 .anyMatch(v -> v.uuid().equals(vgpu) && vmId.equals(v.vmId()))).orElse(false));
     }
 

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The sagas over a real broker against real node agents on simulated hosts laid out side by side (the
@@ -41,6 +42,7 @@ import org.springframework.core.env.Environment;
  * NVML limits it, and a host drain under its concurrency limits.
  */
 @RealKafka
+@DirtiesContext // its engine and consumers must not outlive the class: the next IT's context joins the same groups
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "vgpu.migration.claims=local",
     "vgpu.migration.saga.step-timeout=15s",
@@ -75,8 +77,12 @@ class MigrationSagaIT {
     /** After {@code @RealKafka} started the broker (the Spring context comes after, with the first test). */
     @BeforeAll
     static void startAgents() throws Exception {
-        for (String host : List.of("it-src", "it-good", "it-version", "it-nvml", "it-drain", "it-spare-1", "it-spare-2")) {
+        // P4 hosts for the compatibility test; the drain test's T4 hosts are never its targets (another board)
+        for (String host : List.of("it-src", "it-good", "it-version", "it-nvml", "it-spare-1")) {
             agents.put(host, SimulatedAgent.start(host, "p4", world, System.getProperty("kafka.bootstrap.servers")));
+        }
+        for (String host : List.of("it-drain", "it-t4-spare")) {
+            agents.put(host, SimulatedAgent.start(host, "t4", world, System.getProperty("kafka.bootstrap.servers")));
         }
     }
 
@@ -135,10 +141,10 @@ class MigrationSagaIT {
         List<String> vgpus = new ArrayList<>();
         for (int gpu = 0; gpu < 2; gpu++) {
             for (int i = 0; i < 3; i++) {
-                vgpus.add(createAndRun("it-drain", gpu, "nvidia-243", "vm-drain-" + gpu + "-" + i));
+                vgpus.add(createAndRun("it-drain", gpu, "nvidia-223", "vm-drain-" + gpu + "-" + i));
             }
         }
-        String idle = create("it-drain", 1, "nvidia-243");
+        String idle = create("it-drain", 1, "nvidia-223");
         await().atMost(Duration.ofSeconds(90)).until(() -> fleet.host("it-drain").orElseThrow().vgpus().stream()
                 .filter(v -> v.vmId() != null).count() == 6);
 
@@ -152,7 +158,7 @@ class MigrationSagaIT {
         List<MigrationSaga> migrations = engine.migrations().stream().filter(s -> drainId.equals(s.drainId())).toList();
         assertThat(migrations).hasSize(6).allSatisfy(s -> assertThat(s.step()).as(s.reason())
                 .isEqualTo(MigrationStep.COMPLETED));
-        assertThat(migrations).extracting(MigrationSaga::targetHostId).doesNotContain("it-drain");
+        assertThat(migrations).extracting(MigrationSaga::targetHostId).containsOnly("it-t4-spare");
         // never more than 2 running off the source at once: intervals from leaving QUEUED to the end
         List<long[]> intervals = migrations.stream().map(s -> new long[] {admittedAt(s), s.updatedAt().toEpochMilli()})
                 .toList();

@@ -53,7 +53,8 @@ import tools.jackson.databind.JsonNode;
  * mvn -o -q -pl node-agent,migration-service package -DskipTests
  * mvn -o -q -pl migration-service dependency:build-classpath -Dmdep.outputFile=cp.txt
  * java -cp "migration-service/target/test-classes:$(cat migration-service/cp.txt)" \
- *     io.vgpufleet.migration.bench.MigrationBench [migrations=500] [drain limits=1,2,4,8]
+ *     [-Dbench.agent.jar=... -Dbench.service.jar=...] io.vgpufleet.migration.bench.MigrationBench \
+ *     [migrations=500] [drain limits=1,2,4,8]
  * </pre>
  */
 public final class MigrationBench {
@@ -79,7 +80,6 @@ public final class MigrationBench {
             new TopicProvisioner(admin, (short) 1).provision();
         }
         List<Process> processes = new ArrayList<>();
-        Map<String, Long> progressAt = new ConcurrentHashMap<>();
         Map<String, Map<MigrationStep, Instant>> steps = new ConcurrentHashMap<>();
         Thread progress = progressReader(bootstrap, steps);
         try (EventPublisher publisher = new EventPublisher(EventPublisher.producer(bootstrap, "migration-bench", Map.of()),
@@ -96,7 +96,6 @@ public final class MigrationBench {
             List<String> vms = createVms(publisher, "bench-a", portA, world, 32, "bench");
             List<Long> overheads = new ArrayList<>();
             Map<MigrationStep, List<Long>> byStep = new EnumMap<>(MigrationStep.class);
-            String from = "bench-a";
             long wallStart = System.nanoTime();
             while (overheads.size() < migrations) {
                 List<String> ids = new ArrayList<>();
@@ -112,7 +111,6 @@ public final class MigrationBench {
                     long overhead = Duration.between(Instant.parse(saga.path("startedAt").asString()),
                             Instant.parse(saga.path("updatedAt").asString())).toMillis();
                     overheads.add(overhead);
-                    progressAt.put(id, overhead);
                 }
                 for (String id : ids) {
                     Map<MigrationStep, Instant> at = awaitSteps(steps, id);
@@ -123,7 +121,6 @@ public final class MigrationBench {
                     addStep(byStep, MigrationStep.VERIFY, at, MigrationStep.CLEANUP_SOURCE);
                     addStep(byStep, MigrationStep.CLEANUP_SOURCE, at, MigrationStep.COMPLETED);
                 }
-                from = from.equals("bench-a") ? "bench-b" : "bench-a";
             }
             double wall = (System.nanoTime() - wallStart) / 1e9;
             System.out.printf("machine: %d cores, %s, JVM %s%n", Runtime.getRuntime().availableProcessors(),
@@ -267,14 +264,16 @@ public final class MigrationBench {
     }
 
     private static Process agent(String host, int port, Path world, String bootstrap) throws IOException {
-        return start(world.resolve(host + ".log"), "node-agent/target/node-agent-0.1.0-SNAPSHOT.jar",
+        return start(world.resolve(host + ".log"), System.getProperty("bench.agent.jar",
+                "node-agent/target/node-agent-0.1.0-SNAPSHOT.jar"),
                 List.of("-Xmx96m", "-XX:+UseSerialGC"), List.of("--host-id=" + host, "--bootstrap-servers=" + bootstrap,
                         "--http-port=" + port, "--sysfs-root=" + world.resolve(host), "--simulate=t4", "--seed=" + port));
     }
 
     private static Process service(URI base, Path world, String bootstrap, int perSource, int perTarget, int fleetWide,
             String name) throws IOException {
-        return start(world.resolve("migration-" + name + ".log"), "migration-service/target/migration-service-0.1.0-SNAPSHOT.jar",
+        return start(world.resolve("migration-" + name + ".log"), System.getProperty("bench.service.jar",
+                "migration-service/target/migration-service-0.1.0-SNAPSHOT.jar"),
                 List.of("-Xmx512m"), List.of("--server.port=" + base.getPort(), "--server.address=127.0.0.1",
                         "--spring.kafka.bootstrap-servers=" + bootstrap, "--vgpu.migration.claims=local",
                         "--vgpu.migration.saga.tick=50ms",

@@ -228,8 +228,9 @@ class MigrationSystemIT {
         for (Map.Entry<String, String> entry : vgpuOfVm.entrySet()) {
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     Files.isDirectory(host.sysfsRoot().resolve("bus/mdev/devices").resolve(entry.getValue())));
-            Http.Response started = host.startVm(entry.getKey(), List.of(entry.getValue()));
-            assertThat(started.status()).as(started.body()).isBetween(200, 299);
+            // starting a VM is idempotent (the simulator redefines it): an agent too busy to answer in time is asked again
+            await().atMost(Duration.ofMinutes(3)).ignoreExceptions().until(
+                    () -> host.startVm(entry.getKey(), List.of(entry.getValue())).status() / 100 == 2);
             vms.add(entry.getKey());
         }
         return vms;

@@ -412,7 +412,7 @@ public final class Samples {
     public static MigrationSaga migrationSagaCompensating() {
         return new MigrationSaga(MIGRATION_ID, "drain-kvm-h100-07", true, INFERENCE_VM, H100_VGPU, H100_10C, VFIO_HOST,
                 H100_GPU, TARGET_HOST, MIGRATION_VERSION, "AAECAw==", 10240, 75_000, MigrationStep.COMPENSATING, 1, T0,
-                T0.plusSeconds(3), T0.plusSeconds(4),
+                T0.plusSeconds(1), T0.plusSeconds(3), T0.plusSeconds(4),
                 List.of(new TargetCandidate(TARGET_HOST, "GPU-b1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", TARGET_GPU_BDF,
                         TargetCandidate.Compatibility.COMPATIBLE)),
                 List.of(new CandidateRejection(MDEV_HOST, null, "TYPE_UNAVAILABLE", "no pGPU offers 1061")),
@@ -422,7 +422,7 @@ public final class Samples {
 
     public static MigrationSaga migrationSagaQueued() {
         return new MigrationSaga(MIGRATION_ID, null, false, INFERENCE_VM, H100_VGPU, H100_10C, VFIO_HOST, H100_GPU, null,
-                null, null, 0, 0, MigrationStep.QUEUED, 0, T0, T0, T0, List.of(), List.of(), null, null, null, null,
+                null, null, 0, 0, MigrationStep.QUEUED, 0, T0, null, T0, T0, List.of(), List.of(), null, null, null, null,
                 TARGET_VGPU, List.of(), "");
     }
 

@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param migrationVersion the source vGPU's (or its type's) {@code migration_version}, where the source has one
  * @param nvmlMetadataBase64 the source vGPU's {@code nvmlVgpuInstanceGetMetadata} blob, where the source gave one
  * @param framebufferMib the framebuffer the downtime estimate was made from
+ * @param startedAt when the concurrency limits let it leave QUEUED; absent while queued
  * @param attempt retries spent in the current step (commands resent after a timeout or a failure)
  * @param candidates targets that passed the policy, in order of preference, with their compatibility
  * @param rejections every target not chosen, with its reason
@@ -48,6 +49,7 @@ public record MigrationSaga(
         MigrationStep step,
         int attempt,
         Instant createdAt,
+        @Nullable Instant startedAt,
         Instant stepStartedAt,
         Instant updatedAt,
         List<TargetCandidate> candidates,
@@ -108,6 +110,7 @@ public record MigrationSaga(
         private final MigrationSaga from;
         private MigrationStep step;
         private int attempt;
+        private @Nullable Instant startedAt;
         private Instant stepStartedAt;
         private Instant updatedAt;
         private List<TargetCandidate> candidates;
@@ -125,6 +128,7 @@ public record MigrationSaga(
             this.from = from;
             step = from.step;
             attempt = from.attempt;
+            startedAt = from.startedAt;
             stepStartedAt = from.stepStartedAt;
             updatedAt = from.updatedAt;
             candidates = from.candidates;
@@ -146,6 +150,11 @@ public record MigrationSaga(
 
         public Builder attempt(int value) {
             attempt = value;
+            return this;
+        }
+
+        public Builder startedAt(@Nullable Instant value) {
+            startedAt = value;
             return this;
         }
 
@@ -201,7 +210,7 @@ public record MigrationSaga(
             return new MigrationSaga(from.migrationId, from.drainId, from.urgent, from.vmId, from.vgpuUuid, from.typeId,
                     from.sourceHostId, from.sourceGpuUuid, from.requestedTargetHostId, from.migrationVersion,
                     from.nvmlMetadataBase64, framebufferMib, estimatedDowntimeMillis, step, attempt, from.createdAt,
-                    stepStartedAt, updatedAt, candidates, rejections, claimId, targetHostId, targetGpuUuid, targetPciBdf,
+                    startedAt, stepStartedAt, updatedAt, candidates, rejections, claimId, targetHostId, targetGpuUuid, targetPciBdf,
                     from.targetVgpuUuid, compensations, reason);
         }
     }

@@ -34,7 +34,7 @@ public final class MigrationRequests {
                 : type.map(VgpuTypeCapacity::migrationVersion).orElse(null);
         return new MigrationSaga(migrationId, drainId, urgent, vgpu.vmId(), vgpu.uuid(), vgpu.typeId(), source.hostId(),
                 gpu.uuid(), requestedTargetHostId, version, vgpu.nvmlMetadataBase64(), framebuffer,
-                estimate.millisFor(framebuffer), MigrationStep.QUEUED, 0, now, now, now, List.of(), List.of(), null,
+                estimate.millisFor(framebuffer), MigrationStep.QUEUED, 0, now, null, now, now, List.of(), List.of(), null,
                 null, null, null, CommandIds.targetVgpuUuid(migrationId), List.of(),
                 "queued; estimated downtime " + estimate.millisFor(framebuffer) + " ms for " + framebuffer
                         + " MiB of framebuffer");

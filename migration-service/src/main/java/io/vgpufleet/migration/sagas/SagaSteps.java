@@ -93,7 +93,7 @@ public final class SagaSteps {
         if (saga.step() != QUEUED) {
             return Transition.unchanged(saga);
         }
-        MigrationSaga validating = enter(saga, VALIDATE, now, "validating");
+        MigrationSaga validating = enter(saga.toBuilder().startedAt(now).build(), VALIDATE, now, "validating");
         return validate(validating, fleet, now);
     }
 

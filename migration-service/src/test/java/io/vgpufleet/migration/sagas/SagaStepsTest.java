@@ -227,7 +227,7 @@ class SagaStepsTest {
     @Test
     void aVgpuWithoutMigrationVersionOrNvmlMetadataIsNotMigratable() {
         MigrationSaga saga = new MigrationSaga(MIGRATION, null, false, VM, SOURCE_VGPU, FleetFixtures.TYPE, "src",
-                gpuOf("src"), null, null, null, 8192, 1000, MigrationStep.QUEUED, 0, now, now, now, List.of(),
+                gpuOf("src"), null, null, null, 8192, 1000, MigrationStep.QUEUED, 0, now, null, now, now, List.of(),
                 List.of(), null, null, null, null, CommandIds.targetVgpuUuid(MIGRATION), List.of(), "queued");
 
         Transition t = steps.admit(saga, fleet, now);

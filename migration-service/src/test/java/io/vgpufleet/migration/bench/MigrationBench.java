@@ -1,0 +1,362 @@
+package io.vgpufleet.migration.bench;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.vgpufleet.contracts.command.CreateVgpu;
+import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.EventPublisher;
+import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.contracts.messaging.TopicProvisioner;
+import io.vgpufleet.contracts.migration.MigrationProgressed;
+import io.vgpufleet.contracts.migration.MigrationStep;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A benchmark, not a test: migration orchestration overhead and drain duration. A KRaft broker runs in
+ * this JVM; the migration-service ({@code migration-service/target/migration-service-0.1.0-SNAPSHOT.jar},
+ * local claims) and two simulated T4 hosts (node-agent jar, 4 x T4 each, 32 GRID T4-2B vGPUs per host) run as
+ * child processes. 32 VMs are moved from one host to the other and back, round after round, until
+ * {@code migrations} have completed; per migration the overhead is the time from leaving the queue to
+ * COMPLETED minus the simulated copy (the simulated hypervisor moves a file: its copy takes no time, so the
+ * whole saga is overhead), broken down by step from the progress events. Then one 32-vGPU host drain per
+ * per-source-host limit given.
+ *
+ * <pre>
+ * mvn -o -q -pl node-agent,migration-service package -DskipTests
+ * mvn -o -q -pl migration-service dependency:build-classpath -Dmdep.outputFile=cp.txt
+ * java -cp "migration-service/target/test-classes:$(cat migration-service/cp.txt)" \
+ *     [-Dbench.agent.jar=... -Dbench.service.jar=...] io.vgpufleet.migration.bench.MigrationBench \
+ *     [migrations=500] [drain limits=1,2,4,8]
+ * </pre>
+ */
+public final class MigrationBench {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final String TYPE = "nvidia-223";
+
+    private MigrationBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int migrations = args.length > 0 ? Integer.parseInt(args[0]) : 500;
+        List<Integer> limits = new ArrayList<>();
+        for (String limit : (args.length > 1 ? args[1] : "1,2,4,8").split(",")) {
+            limits.add(Integer.parseInt(limit));
+        }
+        Path world = Files.createTempDirectory("migration-bench");
+        EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+        broker.brokerProperty("auto.create.topics.enable", "false");
+        broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+        broker.afterPropertiesSet();
+        String bootstrap = broker.getBrokersAsString();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            new TopicProvisioner(admin, (short) 1).provision();
+        }
+        List<Process> processes = new ArrayList<>();
+        Map<String, Map<MigrationStep, Instant>> steps = new ConcurrentHashMap<>();
+        Thread progress = progressReader(bootstrap, steps);
+        try (EventPublisher publisher = new EventPublisher(EventPublisher.producer(bootstrap, "migration-bench", Map.of()),
+                new EventCodec(Clock.systemUTC(), UUID::randomUUID, "urn:vgpu:bench:migration"))) {
+            int portA = freePort();
+            int portB = freePort();
+            processes.add(agent("bench-a", portA, world, bootstrap));
+            processes.add(agent("bench-b", portB, world, bootstrap));
+            URI service = URI.create("http://127.0.0.1:" + freePort());
+            Process migration = service(service, world, bootstrap, 8, 8, 8, "overhead");
+            processes.add(migration);
+            awaitHealthy(service);
+
+            List<String> vms = createVms(publisher, "bench-a", portA, world, 32, "bench");
+            List<Long> overheads = new ArrayList<>();
+            Map<MigrationStep, List<Long>> byStep = new EnumMap<>(MigrationStep.class);
+            long wallStart = System.nanoTime();
+            while (overheads.size() < migrations) {
+                List<String> ids = new ArrayList<>();
+                for (String vm : vms.subList(0, Math.min(vms.size(), migrations - overheads.size()))) {
+                    ids.add(post(service.resolve("/api/v1/migrations"), "{\"vmId\":\"" + vm + "\"}")
+                            .path("migrationId").asString());
+                }
+                for (String id : ids) {
+                    JsonNode saga = awaitEnd(service, id);
+                    if (!"COMPLETED".equals(saga.path("step").asString())) {
+                        throw new IllegalStateException("migration " + id + " ended " + saga);
+                    }
+                    long overhead = Duration.between(Instant.parse(saga.path("startedAt").asString()),
+                            Instant.parse(saga.path("updatedAt").asString())).toMillis();
+                    overheads.add(overhead);
+                }
+                for (String id : ids) {
+                    Map<MigrationStep, Instant> at = awaitSteps(steps, id);
+                    addStep(byStep, MigrationStep.CHECK_COMPATIBILITY, at, MigrationStep.CLAIM_TARGET);
+                    addStep(byStep, MigrationStep.CLAIM_TARGET, at, MigrationStep.PREPARE_TARGET);
+                    addStep(byStep, MigrationStep.PREPARE_TARGET, at, MigrationStep.MIGRATE);
+                    addStep(byStep, MigrationStep.MIGRATE, at, MigrationStep.VERIFY);
+                    addStep(byStep, MigrationStep.VERIFY, at, MigrationStep.CLEANUP_SOURCE);
+                    addStep(byStep, MigrationStep.CLEANUP_SOURCE, at, MigrationStep.COMPLETED);
+                }
+            }
+            double wall = (System.nanoTime() - wallStart) / 1e9;
+            System.out.printf("machine: %d cores, %s, JVM %s%n", Runtime.getRuntime().availableProcessors(),
+                    cpuModel(), System.getProperty("java.version"));
+            System.out.printf("%d migrations in %.1f s, 32 at a time (fleet-wide 8, per host 8)%n", overheads.size(), wall);
+            System.out.printf("orchestration overhead (admitted -> COMPLETED, simulated copy 0 ms): p50 %d ms, p99 %d ms,"
+                    + " max %d ms%n", percentile(overheads, 50), percentile(overheads, 99), Collections.max(overheads));
+            byStep.forEach((step, values) -> System.out.printf("  %-20s p50 %5d ms  p99 %5d ms%n", step,
+                    percentile(values, 50), percentile(values, 99)));
+            migration.destroy();
+            migration.waitFor(30, TimeUnit.SECONDS);
+
+            for (int limit : limits) {
+                URI drainService = URI.create("http://127.0.0.1:" + freePort());
+                Process drainer = service(drainService, world, bootstrap, limit, 8, 8, "drain-" + limit);
+                processes.add(drainer);
+                awaitHealthy(drainService);
+                String host = vmsOn(world, "bench-a").size() >= 32 ? "bench-a" : "bench-b";
+                long started = System.nanoTime();
+                JsonNode drain = post(drainService.resolve("/api/v1/drains"), "{\"hostId\":\"" + host + "\"}");
+                String drainId = drain.path("drainId").asString();
+                JsonNode done;
+                do {
+                    TimeUnit.MILLISECONDS.sleep(100);
+                    done = get(drainService.resolve("/api/v1/drains/" + drainId));
+                } while ("RUNNING".equals(done.path("state").asString()));
+                double seconds = (System.nanoTime() - started) / 1e9;
+                System.out.printf("drain of %d vGPUs off %s, per-source-host limit %d: %.1f s, state %s%n",
+                        done.path("items").size(), host, limit, seconds, done.path("state").asString());
+                drainer.destroy();
+                drainer.waitFor(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            progress.interrupt();
+            processes.forEach(Process::destroy);
+            for (Process process : processes) {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                }
+            }
+            broker.destroy();
+        }
+    }
+
+    private static void addStep(Map<MigrationStep, List<Long>> byStep, MigrationStep step,
+            Map<MigrationStep, Instant> at, MigrationStep next) {
+        if (at.containsKey(step) && at.containsKey(next)) {
+            byStep.computeIfAbsent(step, s -> new ArrayList<>()).add(Duration.between(at.get(step), at.get(next)).toMillis());
+        }
+    }
+
+    private static Map<MigrationStep, Instant> awaitSteps(Map<String, Map<MigrationStep, Instant>> steps, String id)
+            throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            Map<MigrationStep, Instant> at = steps.get(id);
+            if (at != null && at.containsKey(MigrationStep.COMPLETED)) {
+                return at;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return steps.getOrDefault(id, Map.of());
+    }
+
+    private static Thread progressReader(String bootstrap, Map<String, Map<MigrationStep, Instant>> steps) {
+        Thread thread = new Thread(() -> {
+            Map<String, Object> config = new HashMap<>();
+            config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            config.put(ConsumerConfig.GROUP_ID_CONFIG, "migration-bench");
+            config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+            config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+            EventCodec codec = new EventCodec(Clock.systemUTC(), UUID::randomUUID, "urn:vgpu:bench:migration");
+            try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+                consumer.subscribe(List.of(TopicCatalogue.MIGRATION_PROGRESS.name()));
+                while (!Thread.currentThread().isInterrupted()) {
+                    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                        try {
+                            if (codec.decode(record.topic(), record.headers(), record.value()).payload()
+                                    instanceof MigrationProgressed event) {
+                                steps.computeIfAbsent(event.migrationId(), id -> new ConcurrentHashMap<>())
+                                        .putIfAbsent(event.step(), event.at());
+                            }
+                        } catch (Exception e) {
+                            // not a progress event of ours
+                        }
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.InterruptException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "progress-reader");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    private static List<String> createVms(EventPublisher publisher, String host, int port, Path world, int count,
+            String prefix) throws Exception {
+        List<String> bdfs = new ArrayList<>();
+        Path bus = world.resolve(host).resolve("class/mdev_bus");
+        for (int i = 0; i < 600 && (!Files.isDirectory(bus) || bdfs.isEmpty()); i++) {
+            TimeUnit.MILLISECONDS.sleep(100);
+            if (Files.isDirectory(bus)) {
+                try (var entries = Files.list(bus)) {
+                    entries.map(p -> p.getFileName().toString()).sorted().forEach(bdfs::add);
+                }
+            }
+        }
+        List<String> vms = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String vgpu = UUID.randomUUID().toString();
+            Instant now = Instant.now();
+            publisher.publish(new CreateVgpu("bench-create-" + vgpu, host, now, now.plusSeconds(120),
+                    bdfs.get(i % bdfs.size()), TYPE, vgpu, Map.of())).get();
+            Path device = world.resolve(host).resolve("bus/mdev/devices").resolve(vgpu);
+            for (int w = 0; w < 600 && !Files.isDirectory(device); w++) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            String vm = prefix + "-" + i;
+            HttpResponse<String> started = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/sim/vms")).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"vmId\":\"" + vm + "\",\"vgpuUuids\":[\"" + vgpu + "\"]}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (started.statusCode() / 100 != 2) {
+                throw new IllegalStateException("VM " + vm + " not started: " + started.body());
+            }
+            vms.add(vm);
+        }
+        TimeUnit.SECONDS.sleep(3); // the agents' next discovery publishes the VMs
+        return vms;
+    }
+
+    private static List<String> vmsOn(Path world, String host) throws IOException {
+        Path dir = world.resolve(host).resolve("simulator/vms");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList();
+        }
+    }
+
+    private static Process agent(String host, int port, Path world, String bootstrap) throws IOException {
+        return start(world.resolve(host + ".log"), System.getProperty("bench.agent.jar",
+                "node-agent/target/node-agent-0.1.0-SNAPSHOT.jar"),
+                List.of("-Xmx96m", "-XX:+UseSerialGC"), List.of("--host-id=" + host, "--bootstrap-servers=" + bootstrap,
+                        "--http-port=" + port, "--sysfs-root=" + world.resolve(host), "--simulate=t4", "--seed=" + port));
+    }
+
+    private static Process service(URI base, Path world, String bootstrap, int perSource, int perTarget, int fleetWide,
+            String name) throws IOException {
+        return start(world.resolve("migration-" + name + ".log"), System.getProperty("bench.service.jar",
+                "migration-service/target/migration-service-0.1.0-SNAPSHOT.jar"),
+                List.of("-Xmx512m"), List.of("--server.port=" + base.getPort(), "--server.address=127.0.0.1",
+                        "--spring.kafka.bootstrap-servers=" + bootstrap, "--vgpu.migration.claims=local",
+                        "--vgpu.migration.saga.tick=50ms",
+                        "--vgpu.migration.concurrency.per-source-host=" + perSource,
+                        "--vgpu.migration.concurrency.per-target-host=" + perTarget,
+                        "--vgpu.migration.concurrency.fleet-wide=" + fleetWide,
+                        "--spring.cloud.stream.kafka.binder.brokers=" + bootstrap));
+    }
+
+    private static Process start(Path log, String jar, List<String> jvm, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvm);
+        command.add("-jar");
+        command.add(jar);
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitHealthy(URI base) throws Exception {
+        for (int i = 0; i < 1200; i++) {
+            try {
+                HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(base.resolve("/actuator/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (health.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            TimeUnit.MILLISECONDS.sleep(250);
+        }
+        throw new IllegalStateException(base + " did not become healthy");
+    }
+
+    private static JsonNode awaitEnd(URI service, String id) throws Exception {
+        for (int i = 0; i < 6000; i++) {
+            JsonNode saga = get(service.resolve("/api/v1/migrations/" + id));
+            if (MigrationStep.valueOf(saga.path("step").asString()).terminal()) {
+                return saga;
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        throw new IllegalStateException("migration " + id + " did not end");
+    }
+
+    private static JsonNode get(URI uri) throws Exception {
+        return EventCodec.json().readTree(HTTP.send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    private static JsonNode post(URI uri, String json) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 202) {
+                return EventCodec.json().readTree(response.body());
+            }
+            if (attempt > 200) {
+                throw new IllegalStateException(uri + " answered " + response.statusCode() + ": " + response.body());
+            }
+            TimeUnit.MILLISECONDS.sleep(100); // the service's fleet view has not seen the VM yet
+        }
+    }
+
+    private static long percentile(List<Long> values, int p) {
+        List<Long> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo"), UTF_8).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+}

@@ -16,7 +16,8 @@ class InventoryClaimsTest {
             "5d0c6f0e-2f0b-3f43-9d3c-0b6b1f1f0a11", "mig-1", "vm-7", "nvidia-289", "tgt-a", GPU, "0000:3b:00.0",
             "a1b2c3d4-0000-4000-8000-000000000002", Duration.ofMinutes(10));
 
-    private final InventoryClaims claims = new InventoryClaims(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1));
+    private final InventoryClaims claims = new InventoryClaims(URI.create("http://127.0.0.1:1"), Duration.ofSeconds(1),
+            java.util.Optional::empty);
 
     @Test
     void aGrantOnThePinnedPgpuIsGranted() {

@@ -71,9 +71,13 @@ class VgpuLifecycleSystemIT {
                     + "\"],\"params\":{\"frame_rate_limiter\":\"0\"},\"console\":" + (i % 4 == 0)
                     + ",\"clientRequestId\":\"sys-order-" + i + "\"}");
         }
+        // each two-vGPU VM names its pair of pGPUs: four claims racing for the same pair is the inventory's
+        // contention test, not this one's
+        List<String> a100Gpus = awaitGpus(a100x8.hostId());
         for (int i = 0; i < 4; i++) {
             bodies.add("{\"vmId\":\"sys-train-" + i + "\",\"typeId\":\"" + a100Type + "\",\"count\":2,\"hostAffinity\":[\""
-                    + a100x8.hostId() + "\"],\"clientRequestId\":\"sys-train-order-" + i + "\"}");
+                    + a100x8.hostId() + "\"],\"gpuAffinity\":[\"" + a100Gpus.get(2 * i) + "\",\"" + a100Gpus.get(2 * i + 1)
+                    + "\"],\"clientRequestId\":\"sys-train-order-" + i + "\"}");
         }
         for (String body : bodies) {
             JsonNode created = json(Http.post(lifecycle.url("/api/v1/vgpus"), body), 202);
@@ -183,6 +187,17 @@ class VgpuLifecycleSystemIT {
             assertThat(found).isNotEmpty();
         });
         return found.get(0);
+    }
+
+    private List<String> awaitGpus(String hostId) {
+        List<String> gpus = new ArrayList<>();
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            gpus.clear();
+            json(Http.get(inventory.url("/api/v1/hosts/" + hostId)), 200).path("gpus")
+                    .forEach(gpu -> gpus.add(gpu.path("uuid").asString()));
+            assertThat(gpus).hasSizeGreaterThanOrEqualTo(8);
+        });
+        return gpus;
     }
 
     private static List<String> vgpuUuids(JsonNode request) {

@@ -48,7 +48,9 @@ class VgpuLifecycleSystemIT {
     @BeforeAll
     void startServicesAndHosts() throws InterruptedException {
         SystemUnderTest system = SystemUnderTest.get();
-        inventory = system.service(Service.INVENTORY);
+        // the claims' Kafka Streams state in this run's directory, not beside another run's in /tmp
+        inventory = system.service(Service.INVENTORY, List.of("--vgpu.inventory.claims.streams.state-dir="
+                + system.runDir().resolve("state").resolve("inventory-claims")));
         Http.Response probe = Http.post(inventory.url("/api/v1/claims"), "{}");
         assumeTrue(probe.status() != 404 && probe.status() != 405,
                 "the inventory-service has no claims API yet (POST /api/v1/claims answered " + probe.status() + ")");

@@ -53,6 +53,7 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -88,8 +89,11 @@ public final class NodeAgent implements AutoCloseable {
 
     private final AgentConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();
-    /** Where the agent keeps what must outlive it (systemd's {@code StateDirectory=vgpu-node-agent}). */
-    static final String STATE_DIR = "/var/lib/vgpu-node-agent";
+    /**
+     * Where the agent keeps what must outlive it on a real host: systemd's {@code $STATE_DIRECTORY}
+     * (the unit's {@code StateDirectory=vgpu-agent}) where set, else this.
+     */
+    static final String STATE_DIR = "/var/lib/vgpu-agent";
 
     private AgentHttpServer http;
 
@@ -192,7 +196,7 @@ public final class NodeAgent implements AutoCloseable {
         SnapshotPublisher snapshots = new SnapshotPublisher(hostId, VERSION, discovery, publisher, clock,
                 config.heartbeat(), metrics);
         OutcomeJournal outcomes = outcomeJournal(profile != null
-                ? config.sysfsRoot().resolve(STATE_DIR.substring(1)) : Path.of(STATE_DIR));
+                ? config.sysfsRoot().resolve(STATE_DIR.substring(1)) : realStateDir(System.getenv("STATE_DIRECTORY")));
         running.push(outcomes);
         CommandHandler handler = new CommandHandler(hostId, new HostState() {
             @Override
@@ -265,6 +269,15 @@ public final class NodeAgent implements AutoCloseable {
         plan.undefinedActive().forEach(uuid -> problems.add("mdevctl drift: active mdev " + uuid + " has no definition"));
         problems.forEach(problem -> log.warn("start-up reconcile: {}", problem));
         discovery.reportStanding(problems);
+    }
+
+    /** {@code $STATE_DIRECTORY} (its first path, as systemd may list several) or {@link #STATE_DIR}. */
+    static Path realStateDir(@Nullable String stateDirectory) {
+        if (stateDirectory == null || stateDirectory.isBlank()) {
+            return Path.of(STATE_DIR);
+        }
+        Path first = Path.of(stateDirectory.split(":", 2)[0]);
+        return first.isAbsolute() ? first : Path.of(STATE_DIR);
     }
 
     /**

@@ -66,4 +66,12 @@ class AgentConfigTest {
                 .isInstanceOf(AgentConfig.UsageException.class)
                 .hasMessageContaining(message);
     }
+
+    @Test
+    void theStateDirectoryIsSystemdsWhereItSaysOne() {
+        assertThat(NodeAgent.realStateDir("/var/lib/vgpu-agent")).isEqualTo(Path.of("/var/lib/vgpu-agent"));
+        assertThat(NodeAgent.realStateDir("/srv/state:/var/lib/other")).isEqualTo(Path.of("/srv/state"));
+        assertThat(NodeAgent.realStateDir(null)).isEqualTo(Path.of(NodeAgent.STATE_DIR));
+        assertThat(NodeAgent.realStateDir("relative/dir")).isEqualTo(Path.of(NodeAgent.STATE_DIR));
+    }
 }

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * The first outcome of every recent command, by command id, so that a command seen again is answered
  * with it and not executed twice: Kafka delivers at least once, and a control plane retries.
  *
- * <p>On a host the journal is a file ({@code /var/lib/vgpu-node-agent/command-outcomes.jsonl}; a
+ * <p>On a host the journal is a file ({@code $STATE_DIRECTORY/command-outcomes.jsonl}, by default {@code /var/lib/vgpu-agent/}; a
  * simulated host keeps it in its own tree): one line per outcome, {@code <ce_type> TAB <reply JSON>},
  * appended and forced to disk before the reply is published, so a command redelivered after a crash or
  * a restart is still answered from it. The last {@link #KEPT} outcomes are kept; the file is rewritten

@@ -197,7 +197,7 @@ class LifecycleServiceIT {
         assertThat(claims.released).contains(json(get("/api/v1/vgpus/" + id).body()).get("claimId").asString());
 
         List<VgpuState> path = records(broker, TopicCatalogue.VGPU_STATES.name(), VgpuStateChanged.class,
-                event -> event.requestId().equals(id), 11).stream().map(VgpuStateChanged::current).toList();
+                event -> event.requestId().equals(id), 10).stream().map(VgpuStateChanged::current).toList();
         assertThat(path).containsExactly(VgpuState.REQUESTED, VgpuState.PLACED, VgpuState.CREATING, VgpuState.CREATED,
                 VgpuState.ATTACHED, VgpuState.RUNNING, VgpuState.SUSPENDED, VgpuState.SUSPENDED, VgpuState.DESTROYING,
                 VgpuState.DESTROYED);

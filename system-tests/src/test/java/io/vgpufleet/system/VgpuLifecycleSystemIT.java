@@ -48,7 +48,9 @@ class VgpuLifecycleSystemIT {
     @BeforeAll
     void startServicesAndHosts() throws InterruptedException {
         SystemUnderTest system = SystemUnderTest.get();
-        inventory = system.service(Service.INVENTORY);
+        // the claims' Kafka Streams state in this run's directory, not beside another run's in /tmp
+        inventory = system.service(Service.INVENTORY, List.of("--vgpu.inventory.claims.streams.state-dir="
+                + system.runDir().resolve("state").resolve("inventory-claims")));
         Http.Response probe = Http.post(inventory.url("/api/v1/claims"), "{}");
         assumeTrue(probe.status() != 404 && probe.status() != 405,
                 "the inventory-service has no claims API yet (POST /api/v1/claims answered " + probe.status() + ")");
@@ -71,9 +73,13 @@ class VgpuLifecycleSystemIT {
                     + "\"],\"params\":{\"frame_rate_limiter\":\"0\"},\"console\":" + (i % 4 == 0)
                     + ",\"clientRequestId\":\"sys-order-" + i + "\"}");
         }
+        // each two-vGPU VM names its pair of pGPUs: four claims racing for the same pair is the inventory's
+        // contention test, not this one's
+        List<String> a100Gpus = awaitGpus(a100x8.hostId());
         for (int i = 0; i < 4; i++) {
             bodies.add("{\"vmId\":\"sys-train-" + i + "\",\"typeId\":\"" + a100Type + "\",\"count\":2,\"hostAffinity\":[\""
-                    + a100x8.hostId() + "\"],\"clientRequestId\":\"sys-train-order-" + i + "\"}");
+                    + a100x8.hostId() + "\"],\"gpuAffinity\":[\"" + a100Gpus.get(2 * i) + "\",\"" + a100Gpus.get(2 * i + 1)
+                    + "\"],\"clientRequestId\":\"sys-train-order-" + i + "\"}");
         }
         for (String body : bodies) {
             JsonNode created = json(Http.post(lifecycle.url("/api/v1/vgpus"), body), 202);
@@ -144,12 +150,17 @@ class VgpuLifecycleSystemIT {
 
     // ------------------------------------------------------------------ the operator and the checks
 
-    /** Starts each CREATED request's VM on its host with the request's vGPUs. */
+    /**
+     * Starts each CREATED request's VM on its host with the request's vGPUs; an operator whose call timed
+     * out on a loaded host calls again (a start redefines the VM, so a repeat is harmless).
+     */
     private static void startVms(Map<String, JsonNode> requests, Map<String, SimulatedHost> hostOf) {
         requests.forEach((id, request) -> {
             if ("CREATED".equals(request.path("state").asString())) {
-                Http.Response started = hostOf.get(id).startVm(request.path("vmId").asString(), vgpuUuids(request));
-                assertThat(started.status()).as(started.body()).isEqualTo(201);
+                await().atMost(DEADLINE).ignoreException(java.io.UncheckedIOException.class).untilAsserted(() -> {
+                    Http.Response started = hostOf.get(id).startVm(request.path("vmId").asString(), vgpuUuids(request));
+                    assertThat(started.status()).as(started.body()).isEqualTo(201);
+                });
             }
         });
     }
@@ -183,6 +194,17 @@ class VgpuLifecycleSystemIT {
             assertThat(found).isNotEmpty();
         });
         return found.get(0);
+    }
+
+    private List<String> awaitGpus(String hostId) {
+        List<String> gpus = new ArrayList<>();
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            gpus.clear();
+            json(Http.get(inventory.url("/api/v1/hosts/" + hostId)), 200).path("gpus")
+                    .forEach(gpu -> gpus.add(gpu.path("uuid").asString()));
+            assertThat(gpus).hasSizeGreaterThanOrEqualTo(8);
+        });
+        return gpus;
     }
 
     private static List<String> vgpuUuids(JsonNode request) {

@@ -37,13 +37,15 @@ public final class SimulatedVmControl implements SimulatedVms {
                 return new Outcome(400, "'" + Checks.printable(uuid) + "' is not a vGPU UUID");
             }
         }
-        synchronized (hypervisor) {
-            Set<String> present = snapshots.discover().vgpus().stream().map(Vgpu::uuid).collect(Collectors.toSet());
-            for (String uuid : vgpuUuids) {
-                if (!present.contains(uuid)) {
-                    return new Outcome(404, "this host has no vGPU " + uuid);
-                }
+        // discovered before the hypervisor's lock is taken: the snapshot publisher's discovery holds its own
+        // lock and then takes the hypervisor's (to list domains), so the other order deadlocks both
+        Set<String> present = snapshots.discover().vgpus().stream().map(Vgpu::uuid).collect(Collectors.toSet());
+        for (String uuid : vgpuUuids) {
+            if (!present.contains(uuid)) {
+                return new Outcome(404, "this host has no vGPU " + uuid);
             }
+        }
+        synchronized (hypervisor) {
             try {
                 for (HypervisorPort.Domain domain : hypervisor.domains()) {
                     if (domain.name().equals(vmId)) {

@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
  * <pre>
  * POST   {inventory}/api/v1/claims       {"claimId","vmId","requester","ttlSeconds","placement":{...},"vgpuUuids":[...]}
  *        201 {"claimId","state":"GRANTED","hostId","items":[{"gpuUuid","pciBdf","typeId","vgpuUuid","numaNode"}],...}
- *        409 problem with "reasons" (nothing fits), 400 problem (a field it refuses)
+ *        409 problem with "reasons" (nothing fits now: asked again within the attempts), 400 problem (refused for good)
  * DELETE {inventory}/api/v1/claims/{id}  204 (also for a claim already released or unknown)
  * </pre>
  *
@@ -88,9 +88,11 @@ public final class InventoryClaims implements ClaimsPort {
             return granted(response.body(), request);
         }
         String problem = problemText(response.body());
-        if (status == 409 || status == 400 || status == 422) {
+        if (status == 400 || status == 422) {
             return new Stimulus.ClaimRefused("inventory answered " + status + ": " + problem);
         }
+        // 409 (nothing could be claimed) is asked again within the claim attempts: concurrent claims that
+        // took the room may fail or expire, and a request that would fit a moment later should not fail now
         return new Stimulus.ClaimUnavailable("inventory answered " + status + ": " + problem);
     }
 

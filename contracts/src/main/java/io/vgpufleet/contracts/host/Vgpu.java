@@ -40,6 +40,12 @@ public record Vgpu(
         this(uuid, gpuUuid, typeId, virtualFunctionBdf, vmId, params, migrationVersion, null, null);
     }
 
+    /** A vGPU whose VM's run state is known, without NVML migration metadata. */
+    public Vgpu(String uuid, String gpuUuid, String typeId, @Nullable String virtualFunctionBdf, @Nullable String vmId,
+            Map<String, String> params, @Nullable String migrationVersion, @Nullable VmRunState vmState) {
+        this(uuid, gpuUuid, typeId, virtualFunctionBdf, vmId, params, migrationVersion, vmState, null);
+    }
+
     public Vgpu {
         validUuid(uuid, "uuid");
         validGpuUuid(gpuUuid, "gpuUuid");

@@ -168,6 +168,8 @@ public final class Sandbox {
     private void writeDevTokens() throws IOException {
         DevTokens tokens = DevTokens.openOrCreate(layout.keysDir(), Clock.systemUTC());
         List<Path> files = tokens.writeRoleTokens(layout.tokensDir(), DevTokens.DEFAULT_LIFETIME);
+        // what lifecycle and migration present to inventory; minted anew at every start
+        tokens.writeServiceToken(layout.tokensDir(), Duration.ofDays(30));
         out.println("sandbox: dev tokens for " + String.join(", ", DevTokens.ROLES) + " (valid "
                 + DevTokens.DEFAULT_LIFETIME.toHours() + " h) in " + SandboxTable.shown(layout.tokensDir(), workingDir)
                 + "; writes need one, e.g.");

@@ -152,7 +152,9 @@ public final class SandboxLayout {
                 "--spring.security.oauth2.resourceserver.jwt.public-key-location=file:"
                         + keysDir().resolve(DevTokens.PUBLIC_KEY),
                 "--vgpu.security.issuer=" + DevTokens.ISSUER,
-                "--vgpu.security.anonymous-reads=true");
+                "--vgpu.security.anonymous-reads=true",
+                // the token lifecycle and migration present when they claim capacity from inventory
+                "--vgpu.security.client-token-file=" + tokensDir().resolve(DevTokens.SERVICE_TOKEN));
         String base = "http://" + HOST + ":" + service.port();
         return new Child(service.name(), Kind.SERVICE, jar(service.name()), service.port(), SERVICE_JVM_OPTIONS,
                 arguments, logFile(service.name()), URI.create(base + "/actuator/health"),

@@ -130,6 +130,21 @@ public final class DevTokens {
         return List.copyOf(files);
     }
 
+    /** The file holding the token the services present to each other (operator), see {@link #writeServiceToken}. */
+    public static final String SERVICE_TOKEN = "service.jwt";
+
+    /**
+     * Writes {@value #SERVICE_TOKEN} (mode 0600) into {@code tokensDir}: the operator's token, subject
+     * {@code sandbox-services}, that lifecycle and migration present when they claim capacity from inventory.
+     */
+    public Path writeServiceToken(Path tokensDir, Duration lifetime) throws IOException {
+        Files.createDirectories(tokensDir);
+        Path file = tokensDir.resolve(SERVICE_TOKEN);
+        Files.deleteIfExists(file);
+        writeOwnerOnly(file, mint("sandbox-services", List.of("operator"), lifetime) + "\n");
+        return file;
+    }
+
     private static void create(Path keysDir, Path privatePem, Path publicPem) throws IOException {
         Files.createDirectories(keysDir);
         KeyPair pair;

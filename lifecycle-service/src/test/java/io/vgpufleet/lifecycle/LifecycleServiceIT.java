@@ -36,6 +36,7 @@ import io.vgpufleet.lifecycle.vgpus.machine.LifecyclePolicy;
 import io.vgpufleet.lifecycle.vgpus.machine.Stimulus;
 import io.vgpufleet.lifecycle.vgpus.store.KafkaRequestStore;
 import io.vgpufleet.service.testing.ServiceChecks;
+import io.vgpufleet.service.testing.TestTokens;
 import io.vgpufleet.testing.KafkaBroker;
 import io.vgpufleet.testing.RealKafka;
 import java.net.URI;
@@ -346,18 +347,21 @@ class LifecycleServiceIT {
 
     HttpResponse<String> post(String path, String body) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.OPERATOR))
                 .header("Content-Type", "application/json")
                 .POST(body.isEmpty() ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body, UTF_8))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path)).GET().build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.VIEWER)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> delete(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path)).DELETE().build(),
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path))
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.OPERATOR)).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

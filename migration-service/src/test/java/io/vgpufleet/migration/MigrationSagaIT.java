@@ -12,6 +12,7 @@ import io.vgpufleet.contracts.migration.MigrationSaga;
 import io.vgpufleet.contracts.migration.MigrationStep;
 import io.vgpufleet.migration.fleet.FleetState;
 import io.vgpufleet.migration.runtime.SagaEngine;
+import io.vgpufleet.service.testing.TestTokens;
 import io.vgpufleet.testing.RealKafka;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -232,11 +233,14 @@ class MigrationSagaIT {
     }
 
     private String get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(base().resolve(path)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return HTTP.send(HttpRequest.newBuilder(base().resolve(path))
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.VIEWER)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private String post(String path, String json) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(base().resolve(path))
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.OPERATOR))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);

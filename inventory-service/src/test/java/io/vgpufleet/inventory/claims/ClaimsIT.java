@@ -17,6 +17,7 @@ import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.inventory.InventoryServiceApplication;
 import io.vgpufleet.inventory.claims.streams.ClaimStreams;
+import io.vgpufleet.service.testing.TestTokens;
 import io.vgpufleet.testing.KafkaBroker;
 import io.vgpufleet.testing.RealKafka;
 import io.vgpufleet.testing.TopicProbe;
@@ -384,6 +385,7 @@ class ClaimsIT {
 
     private static HttpRequest postRequest(int instance, String path, String json) {
         return HttpRequest.newBuilder(uri(instance, path)).timeout(Duration.ofSeconds(60))
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.OPERATOR))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build();
     }
 
@@ -392,10 +394,12 @@ class ClaimsIT {
     }
 
     private static HttpResponse<String> get(int instance, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(instance, path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(uri(instance, path))
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.VIEWER)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> delete(int instance, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(instance, path)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(HttpRequest.newBuilder(uri(instance, path))
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.OPERATOR)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -8,6 +8,7 @@ import io.vgpufleet.contracts.health.EccErrorsObserved;
 import io.vgpufleet.contracts.health.SignalSource;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.health.streams.HealthStreams;
+import io.vgpufleet.service.testing.TestTokens;
 import io.vgpufleet.testing.RealKafka;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -97,7 +98,8 @@ class HealthRoutingIT {
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header(TestTokens.AUTHORIZATION, TestTokens.bearer(TestTokens.VIEWER)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

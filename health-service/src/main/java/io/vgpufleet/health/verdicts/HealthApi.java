@@ -55,20 +55,22 @@ class HealthApi {
 
     @GetMapping("/gpus/{gpuUuid}/health")
     GpuHealthView health(@PathVariable String gpuUuid,
-            @RequestHeader(value = Peers.FORWARDED, required = false) String forwarded) {
-        return view(gpuUuid, forwarded != null);
+            @RequestHeader(value = Peers.FORWARDED, required = false) String forwarded,
+            @RequestHeader(value = "Authorization", required = false) String authorization) {
+        return view(gpuUuid, forwarded != null, authorization);
     }
 
     @GetMapping("/health/unhealthy")
     Page<GpuHealthView> unhealthy(
             @RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size,
-            @RequestHeader(value = Peers.FORWARDED, required = false) String forwarded) {
+            @RequestHeader(value = Peers.FORWARDED, required = false) String forwarded,
+            @RequestHeader(value = "Authorization", required = false) String authorization) {
         List<GpuHealthView> unhealthy = new ArrayList<>(streams.states().stream()
                 .filter(state -> state.health() != GpuHealth.HEALTHY)
                 .map(GpuHealthView::of)
                 .toList());
         if (forwarded == null) {
-            streams.otherInstances().forEach(peer -> unhealthy.addAll(peers.unhealthy(peer)));
+            streams.otherInstances().forEach(peer -> unhealthy.addAll(peers.unhealthy(peer, authorization)));
         }
         unhealthy.sort(Comparator.comparing(GpuHealthView::health).reversed().thenComparing(GpuHealthView::gpuUuid));
         return Page.of(unhealthy, page, size);
@@ -76,14 +78,16 @@ class HealthApi {
 
     @PostMapping("/gpus/{gpuUuid}/cordon")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    GpuCordonChanged cordon(@PathVariable String gpuUuid, @RequestBody(required = false) CordonRequest request) {
-        return publish(gpuUuid, true, request);
+    GpuCordonChanged cordon(@PathVariable String gpuUuid, @RequestBody(required = false) CordonRequest request,
+            @RequestHeader(value = "Authorization", required = false) String authorization) {
+        return publish(gpuUuid, true, request, authorization);
     }
 
     @PostMapping("/gpus/{gpuUuid}/uncordon")
     @ResponseStatus(HttpStatus.ACCEPTED)
-    GpuCordonChanged uncordon(@PathVariable String gpuUuid, @RequestBody(required = false) CordonRequest request) {
-        return publish(gpuUuid, false, request);
+    GpuCordonChanged uncordon(@PathVariable String gpuUuid, @RequestBody(required = false) CordonRequest request,
+            @RequestHeader(value = "Authorization", required = false) String authorization) {
+        return publish(gpuUuid, false, request, authorization);
     }
 
     @ExceptionHandler(HealthStreams.StoreUnavailableException.class)
@@ -93,9 +97,9 @@ class HealthApi {
         return problem;
     }
 
-    private GpuCordonChanged publish(String gpuUuid, boolean cordoned, CordonRequest request) {
+    private GpuCordonChanged publish(String gpuUuid, boolean cordoned, CordonRequest request, String authorization) {
         String reason = reason(request);
-        GpuHealthView known = view(gpuUuid, false);
+        GpuHealthView known = view(gpuUuid, false, authorization);
         GpuCordonChanged change = new GpuCordonChanged(
                 known.gpuUuid(), known.hostId(), cordoned, reason, OPERATOR, clock.instant());
         try {
@@ -125,7 +129,7 @@ class HealthApi {
     }
 
     /** The pGPU's view from the instance that owns it: this one, or (unless {@code localOnly}) the owner. */
-    private GpuHealthView view(String gpuUuid, boolean localOnly) {
+    private GpuHealthView view(String gpuUuid, boolean localOnly, String authorization) {
         try {
             Checks.validGpuUuid(gpuUuid, "gpuUuid");
         } catch (IllegalArgumentException e) {
@@ -134,7 +138,7 @@ class HealthApi {
         if (!localOnly) {
             Optional<HostInfo> owner = streams.remoteOwnerOf(gpuUuid);
             if (owner.isPresent()) {
-                return peers.health(owner.get(), gpuUuid);
+                return peers.health(owner.get(), gpuUuid, authorization);
             }
         }
         return streams.state(gpuUuid).map(GpuHealthView::of)

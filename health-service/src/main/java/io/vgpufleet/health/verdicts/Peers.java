@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.state.HostInfo;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -32,8 +33,8 @@ final class Peers {
             .version(HttpClient.Version.HTTP_1_1).build();
 
     /** The pGPU's view from the instance that owns it. */
-    GpuHealthView health(HostInfo owner, String gpuUuid) {
-        HttpResponse<String> response = get(owner, "/api/v1/gpus/" + gpuUuid + "/health", null);
+    GpuHealthView health(HostInfo owner, String gpuUuid, @Nullable String authorization) {
+        HttpResponse<String> response = get(owner, "/api/v1/gpus/" + gpuUuid + "/health", null, authorization);
         if (response.statusCode() == 404) {
             throw new NotFoundException("no health known for pGPU " + gpuUuid);
         }
@@ -48,10 +49,11 @@ final class Peers {
     }
 
     /** Every unhealthy pGPU the peer's partitions hold, page by page. */
-    List<GpuHealthView> unhealthy(HostInfo peer) {
+    List<GpuHealthView> unhealthy(HostInfo peer, @Nullable String authorization) {
         List<GpuHealthView> all = new ArrayList<>();
         for (int page = 0; ; page++) {
-            HttpResponse<String> response = get(peer, "/api/v1/health/unhealthy", "page=" + page + "&size=500");
+            HttpResponse<String> response = get(peer, "/api/v1/health/unhealthy", "page=" + page + "&size=500",
+                    authorization);
             if (response.statusCode() != 200) {
                 throw unavailable(peer, "answered " + response.statusCode());
             }
@@ -69,11 +71,16 @@ final class Peers {
         }
     }
 
-    private HttpResponse<String> get(HostInfo peer, String path, String query) {
+    private HttpResponse<String> get(HostInfo peer, String path, @Nullable String query,
+            @Nullable String authorization) {
         try {
             URI uri = new URI("http", null, peer.host(), peer.port(), path, query, null);
-            return http.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).header(FORWARDED, "1").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT).header(FORWARDED, "1").GET();
+            if (authorization != null) {
+                // the caller's token: the owner checks it again
+                request.header("Authorization", authorization);
+            }
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (URISyntaxException | IOException e) {
             throw unavailable(peer, "could not be asked: " + e.getMessage());
         } catch (InterruptedException e) {

@@ -16,6 +16,7 @@ import io.vgpufleet.agent.hypervisor.HypervisorPort;
 import io.vgpufleet.agent.hypervisor.SimulatedHypervisor;
 import io.vgpufleet.agent.hypervisor.SimulatedVmControl;
 import io.vgpufleet.agent.hypervisor.VirshHypervisor;
+import io.vgpufleet.agent.hypervisor.WatchedDomains;
 import io.vgpufleet.agent.http.FaultInjection;
 import io.vgpufleet.agent.kernel.HostWriter;
 import io.vgpufleet.agent.kernel.KernelError;
@@ -39,6 +40,7 @@ import io.vgpufleet.agent.simulator.SimulatedNvml;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import java.time.Clock;
+import java.time.Duration;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -173,8 +175,13 @@ public final class NodeAgent implements AutoCloseable {
             discoveryHypervisor = hypervisor;
             procRoot = host.procRoot();
         } else {
-            // Commands only: a virsh dumpxml of every domain every second is too dear for discovery.
-            hypervisor = new VirshHypervisor("virsh", "qemu:///system");
+            // libvirt's domains are listed again only when its event stream (or the agent) changed them
+            WatchedDomains domains = new WatchedDomains(new VirshHypervisor("virsh", "qemu:///system"), clock,
+                    Duration.ofSeconds(30));
+            domains.start();
+            running.push(domains);
+            hypervisor = domains;
+            discoveryHypervisor = domains;
             nvml = NvmlLoader.loadOrFallback();
             if (nvml instanceof AutoCloseable session) {
                 running.push(session);

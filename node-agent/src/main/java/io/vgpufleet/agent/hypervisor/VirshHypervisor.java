@@ -97,6 +97,20 @@ public final class VirshHypervisor implements HypervisorPort {
                 "qemu+ssh://" + targetHostId + "/system");
     }
 
+    /**
+     * Starts {@code virsh event --all --loop}: a long-lived process that prints a line for every domain
+     * event libvirt sends (lifecycle, device added or removed, reboot, ...) until it is destroyed or
+     * libvirt goes away. {@link WatchedDomains} reads it to know when its list of domains is out of date.
+     */
+    Process watchEvents() throws HypervisorException {
+        try {
+            return new ProcessBuilder(virsh, "-c", connection, "event", "--all", "--loop")
+                    .redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new HypervisorException("cannot run " + virsh + ": " + e.getMessage(), e);
+        }
+    }
+
     /** The names {@code virsh list --name} prints, one a line; a name of another shape is skipped. */
     static List<String> names(String output) {
         return output.lines().map(String::strip).filter(line -> !line.isEmpty()).filter(VirshHypervisor::isDomainName)

@@ -18,6 +18,9 @@ import java.util.Set;
  *
  * @param sequence increases with every snapshot an agent process publishes; restarts begin again at 1
  *     with a later {@code observedAt}
+ * @param hostKind {@code MDEV} when the host has any mdev parent (or no vendor-VFIO pGPU), otherwise
+ *     {@code VENDOR_VFIO}. A host may mix both kinds of pGPU; whatever depends on how a vGPU is made or
+ *     attached asks {@link PhysicalGpu#hostKind()} of its pGPU, never this summary
  */
 public record HostSnapshot(
         String hostId,

@@ -115,10 +115,9 @@ class VgpuApi {
             throw conflict("request " + id + " is " + request.state() + ": its vGPUs are not placed on a host");
         }
         HostSnapshot host = engine.host(request.hostId()).orElse(null);
-        boolean vendorVfio = host != null && host.hostKind() == HostKind.VENDOR_VFIO;
         List<DomainDefinition.Device> devices = new ArrayList<>();
         for (VgpuDevice device : request.devices()) {
-            if (vendorVfio && device.virtualFunctionBdf() == null) {
+            if (onVendorVfio(host, device.gpuUuid()) && device.virtualFunctionBdf() == null) {
                 throw conflict("vGPU " + device.vgpuUuid() + " on vendor-VFIO host " + request.hostId()
                         + " has no VF yet (status " + device.status() + ")");
             }
@@ -139,16 +138,24 @@ class VgpuApi {
 
     /** The CPUs local to the first vGPU's pGPU, from its host's snapshot (NVML's CPU affinity via sysfs). */
     private static String localCpus(VgpuRequest request, @Nullable HostSnapshot host) {
-        if (host == null) {
-            return "";
+        PhysicalGpu gpu = gpuOf(host, request.devices().get(0).gpuUuid());
+        return gpu == null ? "" : gpu.cpuAffinity();
+    }
+
+    /**
+     * Whether the pGPU serves vGPUs as vendor-VFIO VFs. Asked of the pGPU, not the host: a host may have
+     * mdev and vendor-VFIO pGPUs side by side, and {@link HostSnapshot#hostKind()} names only one kind.
+     */
+    static boolean onVendorVfio(@Nullable HostSnapshot host, @Nullable String gpuUuid) {
+        PhysicalGpu gpu = gpuOf(host, gpuUuid);
+        return gpu != null && gpu.hostKind() == HostKind.VENDOR_VFIO;
+    }
+
+    private static @Nullable PhysicalGpu gpuOf(@Nullable HostSnapshot host, @Nullable String gpuUuid) {
+        if (host == null || gpuUuid == null) {
+            return null;
         }
-        String first = request.devices().get(0).gpuUuid();
-        for (PhysicalGpu gpu : host.gpus()) {
-            if (gpu.uuid().equals(first)) {
-                return gpu.cpuAffinity();
-            }
-        }
-        return "";
+        return host.gpus().stream().filter(gpu -> gpu.uuid().equals(gpuUuid)).findFirst().orElse(null);
     }
 
     private static List<Integer> numaNodes(VgpuRequest request) {

@@ -13,6 +13,7 @@ import io.vgpufleet.agent.discovery.VgpuManagerProbe;
 import io.vgpufleet.agent.health.HealthMonitor;
 import io.vgpufleet.agent.http.AgentHttpServer;
 import io.vgpufleet.agent.hypervisor.HypervisorPort;
+import io.vgpufleet.agent.hypervisor.SimulatedDomainEvents;
 import io.vgpufleet.agent.hypervisor.SimulatedHypervisor;
 import io.vgpufleet.agent.hypervisor.SimulatedVmControl;
 import io.vgpufleet.agent.hypervisor.VirshHypervisor;
@@ -39,6 +40,7 @@ import io.vgpufleet.agent.simulator.SimulatedNvml;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import java.time.Clock;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -232,6 +234,10 @@ public final class NodeAgent implements AutoCloseable {
         }
         running.push(snapshots);
         snapshots.start();
+        if (simulatedHypervisor != null) {
+            // a VM another host's agent migrates here is published at once, as libvirt's domain event would be
+            running.push(startDomainEvents(config.sysfsRoot(), snapshots));
+        }
         intake.start();
         AtomicReference<HealthMonitor> monitor = new AtomicReference<>();
         HealthMonitor health = new HealthMonitor(hostId, nvml, () -> gpuUuidByBdf(snapshots), signal ->
@@ -279,6 +285,15 @@ public final class NodeAgent implements AutoCloseable {
         plan.undefinedActive().forEach(uuid -> problems.add("mdevctl drift: active mdev " + uuid + " has no definition"));
         problems.forEach(problem -> log.warn("start-up reconcile: {}", problem));
         discovery.reportStanding(problems);
+    }
+
+    private static AutoCloseable startDomainEvents(Path root, SnapshotPublisher snapshots) {
+        try {
+            return SimulatedDomainEvents.start(root, () -> snapshots.publishChange("vm arrived"));
+        } catch (IOException e) {
+            log.warn("cannot watch the simulated VMs ({}); VMs migrated here show at the next discovery", e.toString());
+            return () -> { };
+        }
     }
 
     /** {@code $STATE_DIRECTORY} (its first path, as systemd may list several) or {@link #STATE_DIR}. */

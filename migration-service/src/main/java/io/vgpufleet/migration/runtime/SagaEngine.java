@@ -48,8 +48,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the sagas: one thread owns every saga and drain, feeds them their events (agent replies, host
- * snapshots, claim answers, ticks) through {@link SagaSteps}, persists each changed saga to its compacted
- * topic (waiting for the broker's acknowledgement) before it carries out the saga's effects (commands to
+ * snapshots, claim answers, ticks) through {@link SagaSteps}, persists each durable new state ({@link
+ * Transition#durable}) to its compacted topic (waiting for the broker's acknowledgement) before it carries
+ * out the saga's effects (commands to
  * agents, claims over HTTP on a second thread), publishes progress events, and starts queued migrations as
  * the {@link Admission} limits allow.
  *
@@ -325,7 +326,9 @@ public final class SagaEngine implements AutoCloseable {
     private void apply(MigrationSaga before, Transition transition) {
         MigrationSaga after = transition.saga();
         if (transition.changed(before)) {
-            persist(after);
+            if (transition.durable(before)) {
+                persist(after);
+            }
             sagas.put(after.migrationId(), after);
             if (after.step().terminal()) {
                 active.remove(after.migrationId());

@@ -99,6 +99,7 @@ public final class MigrationBench {
 
             List<String> vms = createVms(publisher, "bench-a", portA, world, 32, "bench");
             List<Long> overheads = new ArrayList<>();
+            List<String> notCompleted = new ArrayList<>();
             Map<MigrationStep, List<Long>> byStep = new EnumMap<>(MigrationStep.class);
             String loadAtStart = loadAverage();
             long wallStart = System.nanoTime();
@@ -108,16 +109,20 @@ public final class MigrationBench {
                     ids.add(post(service.resolve("/api/v1/migrations"), "{\"vmId\":\"" + vm + "\"}")
                             .path("migrationId").asString());
                 }
+                List<String> completed = new ArrayList<>();
                 for (String id : ids) {
                     JsonNode saga = awaitEnd(service, id);
                     if (!"COMPLETED".equals(saga.path("step").asString())) {
-                        throw new IllegalStateException("migration " + id + " ended " + saga);
+                        // counted and told, not measured: the VM stays where it was and moves in the next round
+                        notCompleted.add(saga.path("step").asString() + ": " + saga.path("reason").asString());
+                        continue;
                     }
+                    completed.add(id);
                     long overhead = Duration.between(Instant.parse(saga.path("startedAt").asString()),
                             Instant.parse(saga.path("updatedAt").asString())).toMillis();
                     overheads.add(overhead);
                 }
-                for (String id : ids) {
+                for (String id : completed) {
                     Map<MigrationStep, Instant> at = awaitSteps(steps, id);
                     addStep(byStep, MigrationStep.CHECK_COMPATIBILITY, at, MigrationStep.CLAIM_TARGET);
                     addStep(byStep, MigrationStep.CLAIM_TARGET, at, MigrationStep.PREPARE_TARGET);
@@ -135,6 +140,8 @@ public final class MigrationBench {
                     + " per host 8)%n", overheads.size(), wall, Math.min(inFlight, 8), inFlight);
             System.out.printf("orchestration overhead (admitted -> COMPLETED, simulated copy 0 ms): p50 %d ms, p99 %d ms,"
                     + " max %d ms%n", percentile(overheads, 50), percentile(overheads, 99), Collections.max(overheads));
+            System.out.printf("not completed (not in the figures): %d%s%n", notCompleted.size(),
+                    notCompleted.isEmpty() ? "" : " " + notCompleted);
             byStep.forEach((step, values) -> System.out.printf("  %-20s p50 %5d ms  p99 %5d ms%n", step,
                     percentile(values, 50), percentile(values, 99)));
             migration.destroy();
@@ -145,7 +152,8 @@ public final class MigrationBench {
                 Process drainer = service(drainService, world, bootstrap, limit, 8, 8, "drain-" + limit);
                 processes.add(drainer);
                 awaitHealthy(drainService);
-                String host = vmsOn(world, "bench-a").size() >= 32 ? "bench-a" : "bench-b";
+                // the host holding more of the 32 VMs (all of them after an even number of rounds, e.g. 512)
+                String host = vmsOn(world, "bench-a").size() >= vmsOn(world, "bench-b").size() ? "bench-a" : "bench-b";
                 long started = System.nanoTime();
                 JsonNode drain = post(drainService.resolve("/api/v1/drains"), "{\"hostId\":\"" + host + "\"}");
                 String drainId = drain.path("drainId").asString();

@@ -13,6 +13,7 @@ import io.vgpufleet.agent.discovery.VgpuManagerProbe;
 import io.vgpufleet.agent.health.HealthMonitor;
 import io.vgpufleet.agent.http.AgentHttpServer;
 import io.vgpufleet.agent.hypervisor.HypervisorPort;
+import io.vgpufleet.agent.hypervisor.SimulatedDomainEvents;
 import io.vgpufleet.agent.hypervisor.SimulatedHypervisor;
 import io.vgpufleet.agent.hypervisor.SimulatedVmControl;
 import io.vgpufleet.agent.hypervisor.VirshHypervisor;
@@ -39,10 +40,11 @@ import io.vgpufleet.agent.simulator.SimulatedKernel;
 import io.vgpufleet.agent.simulator.SimulatedNvml;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
-import java.time.Clock;
-import java.time.Duration;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -160,6 +162,7 @@ public final class NodeAgent implements AutoCloseable {
         HostWriter writer;
         FaultInjection faultInjection = null;
         SimulatedHypervisor simulatedHypervisor = null;
+        WatchedDomains watchedDomains = null;
         HypervisorPort hypervisor;
         HypervisorPort discoveryHypervisor = null;
         Path procRoot = config.procRoot();
@@ -176,12 +179,12 @@ public final class NodeAgent implements AutoCloseable {
             procRoot = host.procRoot();
         } else {
             // libvirt's domains are listed again only when its event stream (or the agent) changed them
-            WatchedDomains domains = new WatchedDomains(new VirshHypervisor("virsh", "qemu:///system"), clock,
+            watchedDomains = new WatchedDomains(new VirshHypervisor("virsh", "qemu:///system"), clock,
                     Duration.ofSeconds(30));
-            domains.start();
-            running.push(domains);
-            hypervisor = domains;
-            discoveryHypervisor = domains;
+            watchedDomains.start();
+            running.push(watchedDomains);
+            hypervisor = watchedDomains;
+            discoveryHypervisor = watchedDomains;
             nvml = NvmlLoader.loadOrFallback();
             if (nvml instanceof AutoCloseable session) {
                 running.push(session);
@@ -239,6 +242,14 @@ public final class NodeAgent implements AutoCloseable {
         }
         running.push(snapshots);
         snapshots.start();
+        if (simulatedHypervisor != null) {
+            // a VM another host's agent migrates here is published at once, as libvirt's domain event would be
+            running.push(startDomainEvents(config.sysfsRoot(), snapshots));
+        }
+        if (watchedDomains != null) {
+            // a VM started, stopped, paused or migrated here is published at once, not at the next discovery
+            watchedDomains.onEvent(() -> snapshots.publishChange("domain event"));
+        }
         intake.start();
         AtomicReference<HealthMonitor> monitor = new AtomicReference<>();
         HealthMonitor health = new HealthMonitor(hostId, nvml, () -> gpuUuidByBdf(snapshots), signal ->
@@ -286,6 +297,15 @@ public final class NodeAgent implements AutoCloseable {
         plan.undefinedActive().forEach(uuid -> problems.add("mdevctl drift: active mdev " + uuid + " has no definition"));
         problems.forEach(problem -> log.warn("start-up reconcile: {}", problem));
         discovery.reportStanding(problems);
+    }
+
+    private static AutoCloseable startDomainEvents(Path root, SnapshotPublisher snapshots) {
+        try {
+            return SimulatedDomainEvents.start(root, () -> snapshots.publishChange("vm arrived"));
+        } catch (IOException e) {
+            log.warn("cannot watch the simulated VMs ({}); VMs migrated here show at the next discovery", e.toString());
+            return () -> { };
+        }
     }
 
     /** {@code $STATE_DIRECTORY} (its first path, as systemd may list several) or {@link #STATE_DIR}. */

@@ -5,7 +5,9 @@ import io.vgpufleet.sandbox.process.HealthWait;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,6 +15,10 @@ import java.util.List;
  * One component of the system under test running as a child process: started from its jar, killed
  * as {@code kill -9} does, started again with the same command line (same port, same state
  * directory), each time waited for until its health endpoint answers 200.
+ *
+ * <p>Logs survive restarts: before each start after the first, the log of the run before is moved aside
+ * to {@code <name>.log.<n>} (n = 1 for the first run, 2 for the second, ...), so the last lines a
+ * component wrote before a SIGKILL can still be read.
  */
 public class ComponentProcess {
 
@@ -26,6 +32,7 @@ public class ComponentProcess {
     private final URI baseUrl;
     private final URI healthUrl;
     private ChildProcess process;
+    private int starts;
 
     ComponentProcess(String name, List<String> command, Path workDir, Path logFile, URI baseUrl, URI healthUrl) {
         this.name = name;
@@ -42,6 +49,11 @@ public class ComponentProcess {
             throw new IllegalStateException(name + " runs already");
         }
         try {
+            if (starts > 0 && Files.exists(logFile)) {
+                Files.move(logFile, logFile.resolveSibling(logFile.getFileName() + "." + starts),
+                        StandardCopyOption.REPLACE_EXISTING);
+            }
+            starts++;
             process = ChildProcess.start(name, command, workDir, logFile);
         } catch (IOException e) {
             throw new UncheckedIOException("could not start " + name, e);

@@ -26,7 +26,6 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -41,13 +40,15 @@ import tools.jackson.databind.JsonNode;
  * random points during a batch of migrations resumes every saga to COMPLETED or COMPENSATED, leaving no
  * orphan and no duplicate vGPU on any host; a host drain stays within its concurrency limits.
  *
- * <p>Claims: the inventory-service's claims API is not in this build yet, so the migration-service runs with
- * its local claims ({@code --vgpu.migration.claims=local}).
+ * <p>Claims: the inventory-service's ({@code vgpu.migration.claims=inventory}, the default), the
+ * migration-service presenting the run's service token; the inventory-service is started for it.
+ *
+ * <p>Logs: {@code target/system/<run>/logs/migration-service.log} is the run now, {@code .log.1}, {@code .log.2},
+ * ... the runs before each SIGKILL ({@link ComponentProcess}).
  *
  * <p>The batch is {@value #CI_MIGRATIONS} migrations by default (CI time on a loaded 2-core machine); the full
  * variant of the issue: {@code mvn -pl system-tests verify -Dit.test=MigrationSystemIT -Dvgpu.system.migrations=50}.
  */
-@Disabled("does not pass yet: its kill -9 and drain cases timed out before the session ended; issue 8 tracks it")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MigrationSystemIT {
@@ -66,8 +67,7 @@ class MigrationSystemIT {
     @BeforeAll
     void startMigrationServiceAndHosts() throws InterruptedException {
         system = SystemUnderTest.get();
-        migration = system.service(Service.MIGRATION, List.of("--vgpu.migration.claims=local",
-                "--vgpu.migration.saga.step-timeout=15s", "--vgpu.migration.saga.verify-timeout=30s",
+        migration = system.service(Service.MIGRATION, List.of("--vgpu.migration.saga.step-timeout=15s", "--vgpu.migration.saga.verify-timeout=30s",
                 "--vgpu.migration.saga.attempts=4",
                 "--vgpu.migration.saga.tick=100ms", "--vgpu.migration.policy.max-candidates-checked=20",
                 "--vgpu.migration.concurrency.per-source-host=" + PER_SOURCE,

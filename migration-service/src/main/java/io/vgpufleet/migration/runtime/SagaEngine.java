@@ -27,9 +27,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -38,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -45,8 +48,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the sagas: one thread owns every saga and drain, feeds them their events (agent replies, host
- * snapshots, claim answers, ticks) through {@link SagaSteps}, persists each changed saga to its compacted
- * topic (waiting for the broker's acknowledgement) before it carries out the saga's effects (commands to
+ * snapshots, claim answers, ticks) through {@link SagaSteps}, persists each durable new state ({@link
+ * Transition#durable}) to its compacted topic (waiting for the broker's acknowledgement) before it carries
+ * out the saga's effects (commands to
  * agents, claims over HTTP on a second thread), publishes progress events, and starts queued migrations as
  * the {@link Admission} limits allow.
  *
@@ -72,6 +76,9 @@ public final class SagaEngine implements AutoCloseable {
     private final Map<String, MigrationSaga> active = new LinkedHashMap<>();
     private final Map<String, Drain> drains = new LinkedHashMap<>();
     private final Map<MigrationStep, Integer> activeBySteps = new EnumMap<>(MigrationStep.class);
+    /** Drains with a migration that has not ended; the gauge reads their count. */
+    private final Set<String> runningDrains = new LinkedHashSet<>();
+    private final AtomicInteger drainsActive = new AtomicInteger();
     private final ScheduledExecutorService engine = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "saga-engine"));
     private final ExecutorService claimCalls = Executors.newFixedThreadPool(4, r -> thread(r, "saga-claims"));
     private final Fleet fleet;
@@ -95,6 +102,10 @@ public final class SagaEngine implements AutoCloseable {
                         step.name())), activeBySteps, counts -> counts.getOrDefault(step, 0));
             }
         }
+        for (String outcome : MigrationMetrics.OUTCOMES) {
+            meters.counter(MigrationMetrics.MIGRATIONS, "outcome", outcome);
+        }
+        meters.gauge(MigrationMetrics.DRAINS_ACTIVE, drainsActive);
     }
 
     // ------------------------------------------------------------------ start and stop
@@ -110,6 +121,7 @@ public final class SagaEngine implements AutoCloseable {
             }
         } else if (record instanceof Drain drain) {
             drains.put(drain.drainId(), drain);
+            runningDrains.add(drain.drainId());
         }
     }
 
@@ -179,6 +191,7 @@ public final class SagaEngine implements AutoCloseable {
             DrainPlanner.Plan plan = planner.plan(drainId, host, gpuUuid, urgent, reason, clock.instant());
             persist(plan.drain());
             drains.put(drainId, plan.drain());
+            runningDrains.add(drainId);
             meters.counter(MigrationMetrics.DRAINS_STARTED, "trigger", urgent ? "health" : "operator").increment();
             for (MigrationSaga saga : plan.migrations()) {
                 boolean running = active.values().stream().anyMatch(other -> other.vgpuUuid().equals(saga.vgpuUuid()));
@@ -187,6 +200,7 @@ public final class SagaEngine implements AutoCloseable {
                 }
             }
             admit();
+            countSteps();
             return plan.drain();
         }
     }
@@ -312,11 +326,13 @@ public final class SagaEngine implements AutoCloseable {
     private void apply(MigrationSaga before, Transition transition) {
         MigrationSaga after = transition.saga();
         if (transition.changed(before)) {
-            persist(after);
+            if (transition.durable(before)) {
+                persist(after);
+            }
             sagas.put(after.migrationId(), after);
             if (after.step().terminal()) {
                 active.remove(after.migrationId());
-                meters.counter(MigrationMetrics.SAGAS_ENDED, "outcome", after.step().name()).increment();
+                meters.counter(MigrationMetrics.MIGRATIONS, "outcome", MigrationMetrics.outcome(after.step())).increment();
                 Timer.builder(MigrationMetrics.SAGA_DURATION).tag("outcome", after.step().name()).register(meters)
                         .record(Duration.between(after.createdAt(), after.updatedAt()));
                 log.info("migration {} of VM {} ended {}: {}", after.migrationId(), after.vmId(), after.step(),
@@ -395,6 +411,8 @@ public final class SagaEngine implements AutoCloseable {
             activeBySteps.clear();
             activeBySteps.putAll(counts);
         }
+        runningDrains.removeIf(id -> !"RUNNING".equals(DrainStatus.of(drains.get(id), sagas::get).state()));
+        drainsActive.set(runningDrains.size());
     }
 
     /** Runs on the engine thread and waits for it. */

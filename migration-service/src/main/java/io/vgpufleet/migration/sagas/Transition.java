@@ -18,8 +18,19 @@ public record Transition(MigrationSaga saga, List<SagaEffect> effects, @Nullable
         return new Transition(saga, List.of(), null);
     }
 
-    /** Whether the saga's state must be persisted. */
+    /** Whether the saga's state differs from {@code before}. */
     public boolean changed(MigrationSaga before) {
         return !saga.equals(before);
+    }
+
+    /**
+     * Whether the new state must reach the saga topic before anything else happens: whenever it carries
+     * effects (write-ahead, ADR 0005) or enters another step. A change without effects within one step (one
+     * candidate's answer while others are outstanding, a new reason while waiting for a target slot) stays in
+     * memory until the next durable state: a crash loses it, and the resumed saga sends its step's effects
+     * again under the same ids, which the agents and the inventory answer as before.
+     */
+    public boolean durable(MigrationSaga before) {
+        return changed(before) && (!effects.isEmpty() || saga.step() != before.step());
     }
 }

@@ -164,6 +164,23 @@ class SagaStepsTest {
     }
 
     @Test
+    void onlyStatesWithEffectsOrANewStepAreDurableSoAnAnswerWhileOthersAreOutstandingIsNot() {
+        MigrationSaga queued = queued();
+        Transition admitted = steps.admit(queued, fleet, now);
+        Transition first = steps.onReply(admitted.saga(), compatible(admitted.saga(), "tgt-a"), fleet, now);
+        Transition second = steps.onReply(first.saga(), compatible(first.saga(), "tgt-b"), fleet, now);
+
+        assertThat(admitted.durable(queued)).as("checks sent").isTrue();
+        assertThat(first.changed(admitted.saga())).isTrue();
+        assertThat(first.durable(admitted.saga())).as("tgt-b has not answered: no effect yet").isFalse();
+        assertThat(second.saga().step()).isEqualTo(MigrationStep.CLAIM_TARGET);
+        assertThat(second.durable(first.saga())).as("the claim is asked for").isTrue();
+        now = now.plusMillis(200);
+        assertThat(steps.onTick(second.saga(), fleet, now).durable(second.saga())).as("a tick within the timeout")
+                .isFalse();
+    }
+
+    @Test
     void aCompatibleReplyWithoutTheLiveBitIsAnNvmlLimit() {
         MigrationSaga saga = steps.admit(queued(), fleet, now).saga();
         CommandReply coldOnly = new CommandSucceeded(checkIdOf(saga, "tgt-a"), "tgt-a",

@@ -14,10 +14,12 @@ import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,6 +35,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +51,9 @@ import org.slf4j.LoggerFactory;
  *       vgpu.agent.commands.v1.dlq} with the reason, and the intake carries on with the next record. A
  *       record without a key belongs to no host and is skipped with a warning (every agent would
  *       otherwise dead-letter the same record).
- *   <li>Offsets are committed after the records of a poll are answered: at least once, with repeats
- *       answered from the {@link CommandHandler}'s memory of outcomes.
+ *   <li>Offsets are committed after the records of a poll are answered and every reply of the poll is
+ *       acknowledged by the broker (the replies are sent while the next commands run): at least once, with
+ *       repeats answered from the {@link CommandHandler}'s memory of outcomes.
  * </ul>
  */
 public final class CommandIntake implements AutoCloseable {
@@ -102,8 +106,15 @@ public final class CommandIntake implements AutoCloseable {
         try {
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
+                List<Sent> sent = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> record : records) {
-                    take(record);
+                    Sent reply = take(record);
+                    if (reply != null) {
+                        sent.add(reply);
+                    }
+                }
+                for (Sent reply : sent) {
+                    reply.await();
                 }
                 if (!records.isEmpty()) {
                     consumer.commitSync();
@@ -122,14 +133,26 @@ public final class CommandIntake implements AutoCloseable {
         }
     }
 
-    private void take(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
+    /** A reply handed to the producer; the offsets are committed once every reply of the poll is acknowledged. */
+    private record Sent(CommandReply reply, CompletableFuture<?> acknowledged) {
+        void await() throws InterruptedException {
+            try {
+                acknowledged.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("cannot send the reply to command " + reply.commandId() + ": " + e, e);
+            }
+        }
+    }
+
+    /** Answers one record; the reply is on its way (not yet acknowledged), or null where nothing is answered. */
+    private @Nullable Sent take(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
         if (record.key() == null) {
             log.warn("skipping unkeyed record at {}-{}@{}: commands are keyed by host id",
                     record.topic(), record.partition(), record.offset());
-            return;
+            return null;
         }
         if (!Arrays.equals(record.key(), hostKey)) {
-            return;
+            return null;
         }
         AgentCommand command;
         try {
@@ -138,11 +161,14 @@ public final class CommandIntake implements AutoCloseable {
             metrics.recordConsumed(record.topic(), envelope.type().ceType());
         } catch (MalformedRecordException e) {
             deadLetter(record, e);
-            return;
+            return null;
         }
         CommandReply reply = handler.handle(command);
-        send(reply);
+        // not waited for here: the next command runs while the producer sends, and the poll's replies are
+        // acknowledged together before its offsets are committed (still at least once)
+        CompletableFuture<?> acknowledged = replies.publish(reply);
         metrics.commandAnswered(reply.commandType(), outcome(reply));
+        return new Sent(reply, acknowledged);
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, MalformedRecordException reason)
@@ -153,14 +179,6 @@ public final class CommandIntake implements AutoCloseable {
             metrics.deadLettered(record.topic());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot dead-letter a command record: " + e, e);
-        }
-    }
-
-    private void send(CommandReply reply) throws InterruptedException {
-        try {
-            replies.publish(reply).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot send the reply to command " + reply.commandId() + ": " + e, e);
         }
     }
 

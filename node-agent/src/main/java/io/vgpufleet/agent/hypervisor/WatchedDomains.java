@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * A failed listing is kept like a list (and thrown again) until one of the above, so a host without a
  * working libvirt does not spawn {@code virsh} every second. Many events between two calls cost one
- * listing. Lifecycle: {@link #start()} once, {@link #close()} at shutdown.
+ * listing. {@link #onEvent} lets the agent publish at once what libvirt reported. Lifecycle: {@link
+ * #start()} once, {@link #close()} at shutdown.
  */
 public final class WatchedDomains implements HypervisorPort, AutoCloseable {
 
@@ -45,6 +46,7 @@ public final class WatchedDomains implements HypervisorPort, AutoCloseable {
     private volatile boolean watching;
     private volatile boolean closed;
     private volatile @Nullable Process events;
+    private volatile Runnable onEvent = () -> { };
     private @Nullable List<Domain> domains;
     private @Nullable HypervisorException failure;
     private Instant listedAt = Instant.EPOCH;
@@ -60,6 +62,14 @@ public final class WatchedDomains implements HypervisorPort, AutoCloseable {
     /** Starts the event watch. */
     public void start() {
         watcher.start();
+    }
+
+    /**
+     * Runs {@code action} on the watch's thread after libvirt reported a change (the agent publishes a
+     * snapshot at once). Events that arrive while it runs are taken together by its next run.
+     */
+    public void onEvent(Runnable action) {
+        this.onEvent = action;
     }
 
     /** Whether {@code virsh event} is running now (otherwise every listing goes to virsh). */
@@ -172,6 +182,11 @@ public final class WatchedDomains implements HypervisorPort, AutoCloseable {
             for (int i = 0; i < read; i++) {
                 if (buffer[i] == '\n') {
                     stale = true;
+                    try {
+                        onEvent.run();
+                    } catch (RuntimeException e) {
+                        log.warn("after a libvirt domain event: {}", e.toString());
+                    }
                     break;
                 }
             }

@@ -86,6 +86,25 @@ class WatchedDomainsTest {
     }
 
     @Test
+    void anEventRunsTheAgentsActionWhichSeesTheNewDomain() throws Exception {
+        List<List<String>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        watched.onEvent(() -> {
+            try {
+                seen.add(names(watched.domains()));
+            } catch (HypervisorPort.HypervisorException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        startWatching();
+        watched.domains();
+
+        runs("vm-2", VGPU_2);
+        event("event 'lifecycle' for domain 'vm-2': Started Booted");
+        await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+        assertThat(seen.get(0)).containsExactly("vm-1", "vm-2");
+    }
+
+    @Test
     void manyEventsBetweenTwoDiscoveriesCostOneListing() throws Exception {
         startWatching();
         watched.domains();

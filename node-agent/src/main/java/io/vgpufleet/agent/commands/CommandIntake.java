@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,7 +61,13 @@ public final class CommandIntake implements AutoCloseable {
 
     private final byte[] hostKey;
     private final Consumer<byte[], byte[]> consumer;
-    private final Producer<byte[], byte[]> deadLetterProducer;
+    private final Map<String, Object> deadLetterConfig;
+    /**
+     * Made at the first dead letter, not at start: a well-behaved fleet sends none, and an idle producer
+     * holds a network thread, a connection and its buffers on every host. Touched by the intake thread
+     * only, and by {@link #close()} after that thread ended.
+     */
+    private volatile @Nullable Producer<byte[], byte[]> deadLetterProducer;
     private final EventCodec codec;
     private final EventPublisher replies;
     private final CommandHandler handler;
@@ -80,11 +87,10 @@ public final class CommandIntake implements AutoCloseable {
         this.metrics = metrics;
         Map<String, Object> consumerConfig = consumerConfig(hostId, bootstrapServers);
         consumerConfig.putAll(kafkaSecurity);
-        Map<String, Object> deadLetterConfig = deadLetterConfig(hostId, bootstrapServers);
-        deadLetterConfig.putAll(kafkaSecurity);
+        this.deadLetterConfig = deadLetterConfig(hostId, bootstrapServers);
+        this.deadLetterConfig.putAll(kafkaSecurity);
         this.consumer = new KafkaConsumer<>(consumerConfig);
         this.consumerMetrics = metrics.kafkaClient(consumer);
-        this.deadLetterProducer = new KafkaProducer<>(deadLetterConfig);
         this.thread = new Thread(this::run, "command-intake");
     }
 
@@ -149,7 +155,12 @@ public final class CommandIntake implements AutoCloseable {
             throws InterruptedException {
         log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason.getMessage());
         try {
-            deadLetterProducer.send(DeadLetters.of(record, reason)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Producer<byte[], byte[]> producer = deadLetterProducer;
+            if (producer == null) {
+                producer = new KafkaProducer<>(deadLetterConfig);
+                deadLetterProducer = producer;
+            }
+            producer.send(DeadLetters.of(record, reason)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             metrics.deadLettered(record.topic());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot dead-letter a command record: " + e, e);
@@ -212,7 +223,10 @@ public final class CommandIntake implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deadLetterProducer.close(Duration.ofSeconds(5));
+        Producer<byte[], byte[]> producer = deadLetterProducer;
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
         try {
             consumerMetrics.close();
         } catch (Exception e) {

@@ -54,7 +54,9 @@ public final class AgentSteadyStateBench {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(flags);
-            command.addAll(List.of("-jar", jar.toString(), "--host-id=bench-01",
+            String launch = System.getProperty("bench.agent.launch");
+            command.addAll(launch == null ? List.of("-jar", jar.toString()) : List.of(launch.split(" ")));
+            command.addAll(List.of("--host-id=bench-01",
                     "--bootstrap-servers=" + broker.getBrokersAsString(), "--http-port=0",
                     "--sysfs-root=" + root.resolve("sys"), "--simulate=a100x8", "--seed=1", "--health-poll=PT1S"));
             long startedAt = System.currentTimeMillis();

@@ -186,6 +186,31 @@ class HostDiscoveryTest {
         assertThat(host.vgpuManager().driverVersion()).isEqualTo("550.90.05");
     }
 
+    @Test
+    void aPciDeviceThatWasNoNvidiaFunctionIsLookedAtAgainOnceItsEntryIsNew() throws IOException {
+        SimulatedHost simulated = SimulatedHost.layOut(root, HostProfile.H100, 3);
+        HostDiscovery discovery = new HostDiscovery(new SysfsReader(root), new SimulatedNvml(simulated.root()), "host-1");
+        PhysicalGpu first = discovery.discover().gpus().get(0);
+        Path entry = root.resolve("bus/pci/devices").resolve(first.pciBdf());
+        Path target = Files.readSymbolicLink(entry);
+        Path other = root.resolve("devices/pci0000:00/0000:00:1f.0");
+        write(other.resolve("vendor"), "0x8086");
+        Files.delete(entry);
+        Files.createSymbolicLink(entry, entry.getParent().relativize(other));
+
+        DiscoveredHost withoutIt = discovery.discover();
+        DiscoveredHost stillWithoutIt = discovery.discover();
+        Files.delete(entry);
+        Files.createSymbolicLink(entry, target);
+        DiscoveredHost withItAgain = discovery.discover();
+
+        assertThat(withoutIt.gpus()).extracting(PhysicalGpu::pciBdf).doesNotContain(first.pciBdf());
+        assertThat(stillWithoutIt.gpus()).extracting(PhysicalGpu::pciBdf).doesNotContain(first.pciBdf());
+        assertThat(withItAgain.gpus()).extracting(PhysicalGpu::pciBdf).contains(first.pciBdf());
+        assertThat(withItAgain.gpus()).filteredOn(gpu -> gpu.pciBdf().equals(first.pciBdf())).singleElement()
+                .isEqualTo(first);
+    }
+
     private DiscoveredHost discover() {
         return new HostDiscovery(new SysfsReader(root), new NoNvml(), "host-1").discover();
     }

@@ -33,6 +33,8 @@ class AgentConfigTest {
         assertThat(config.sysfsRoot()).isEqualTo(Path.of("/sys"));
         assertThat(config.simulated()).isFalse();
         assertThat(config.heartbeat()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.healthPoll()).as("health counters polled apart from discovery's second")
+                .isEqualTo(Duration.ofMillis(250));
     }
 
     @Test

@@ -41,8 +41,13 @@ public final class SandboxLayout {
     /** JVM options of a service: small heap, quick start (C1 only), one GC thread. */
     public static final List<String> SERVICE_JVM_OPTIONS =
             List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-    /** JVM options of a node agent. */
-    public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xmx64m", "-XX:+UseSerialGC");
+    /**
+     * JVM options of a node agent: the ones the product runs with (deploy/systemd/node-agent.env,
+     * AgentSteadyStateBench; docs/benchmarks.md, "Node agent footprint", says what each one buys).
+     */
+    public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xmx24m", "-Xms8m", "-Xss256k", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=64m",
+            "-XX:CICompilerCount=1", "-Xshare:auto", "-XX:TrimNativeHeapInterval=5000");
 
     private final SandboxOptions options;
     private final Path repo;

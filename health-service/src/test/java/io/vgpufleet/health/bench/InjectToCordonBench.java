@@ -58,7 +58,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * <p>In this JVM: a KRaft broker (transaction log replicated once) and the health topology run by
  * {@link HealthStreams} with the production stream settings ({@code exactly_once_v2}, commit interval
  * 100 ms, one stream thread). As child processes: node agents from {@code node-agent/target/node-agent-*.jar}
- * ({@code --simulate=t4}: four Tesla T4 each, health poll every second, the agent's default), faults injected
+ * ({@code --simulate=t4}: four Tesla T4 each, health poll every 250 ms, the agent's default), faults injected
  * over their {@code POST /sim/gpus/{uuid}/faults}. One driver thread per pGPU runs cycles of: inject, wait for
  * the cordon (the measured latency), inject a reset, wait for the policy's uncordon.
  *
@@ -121,7 +121,7 @@ public final class InjectToCordonBench {
                 processes.add(new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx96m", "-jar", jar.toString(), "--host-id=" + hostId, "--bootstrap-servers=" + bootstrap,
                         "--http-port=" + port, "--sysfs-root=" + root.resolve(hostId), "--simulate=t4",
-                        "--seed=" + n, "--health-poll=PT1S")
+                        "--seed=" + n)
                         .redirectErrorStream(true).redirectOutput(root.resolve(hostId + ".log").toFile()).start());
                 ports.put(hostId, port);
             }
@@ -135,12 +135,12 @@ public final class InjectToCordonBench {
                     Runtime.getRuntime().availableProcessors(), cpuModel(), memoryMib(), System.getProperty("os.name"),
                     System.getProperty("os.version"), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"));
-            System.out.printf("fleet: %d agents x 4 Tesla T4 = %d pGPUs, health poll 1 s; topology exactly_once_v2, "
+            System.out.printf("fleet: %d agents x 4 Tesla T4 = %d pGPUs, the agent's default health poll (250 ms); topology exactly_once_v2, "
                     + "commit interval 100 ms, tick 100 ms%n", agents, gpus.size());
             bench.run("warm-up (event path)", "{\"kind\":\"double-bit-ecc\"}", gpus, gpus.size() * 2);
             bench.run("event path: double-bit-ecc -> NVML event -> EccErrorsObserved -> FAILED -> cordon",
                     "{\"kind\":\"double-bit-ecc\"}", gpus, injections);
-            bench.run("poll path: page-retirement-pending -> 1 s poll -> PagesRetired -> DRAINING -> cordon",
+            bench.run("poll path: page-retirement-pending -> health poll -> PagesRetired -> DRAINING -> cordon",
                     "{\"kind\":\"page-retirement-pending\"}", gpus, injections);
             bench.reading = false;
         } finally {

@@ -61,10 +61,18 @@ public final class CommandIntake implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CommandIntake.class);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
+    /** How long the broker may hold an empty fetch of the commands topic (below {@code request.timeout.ms}). */
+    static final int FETCH_MAX_WAIT_MS = 5_000;
 
     private final byte[] hostKey;
     private final Consumer<byte[], byte[]> consumer;
-    private final Producer<byte[], byte[]> deadLetterProducer;
+    private final Map<String, Object> deadLetterConfig;
+    /**
+     * Made at the first dead letter, not at start: a well-behaved fleet sends none, and an idle producer
+     * holds a network thread, a connection and its buffers on every host. Touched by the intake thread
+     * only, and by {@link #close()} after that thread ended.
+     */
+    private volatile @Nullable Producer<byte[], byte[]> deadLetterProducer;
     private final EventCodec codec;
     private final EventPublisher replies;
     private final CommandHandler handler;
@@ -84,11 +92,10 @@ public final class CommandIntake implements AutoCloseable {
         this.metrics = metrics;
         Map<String, Object> consumerConfig = consumerConfig(hostId, bootstrapServers);
         consumerConfig.putAll(kafkaSecurity);
-        Map<String, Object> deadLetterConfig = deadLetterConfig(hostId, bootstrapServers);
-        deadLetterConfig.putAll(kafkaSecurity);
+        this.deadLetterConfig = deadLetterConfig(hostId, bootstrapServers);
+        this.deadLetterConfig.putAll(kafkaSecurity);
         this.consumer = new KafkaConsumer<>(consumerConfig);
         this.consumerMetrics = metrics.kafkaClient(consumer);
-        this.deadLetterProducer = new KafkaProducer<>(deadLetterConfig);
         this.thread = new Thread(this::run, "command-intake");
     }
 
@@ -175,7 +182,12 @@ public final class CommandIntake implements AutoCloseable {
             throws InterruptedException {
         log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), reason.getMessage());
         try {
-            deadLetterProducer.send(DeadLetters.of(record, reason)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Producer<byte[], byte[]> producer = deadLetterProducer;
+            if (producer == null) {
+                producer = new KafkaProducer<>(deadLetterConfig);
+                deadLetterProducer = producer;
+            }
+            producer.send(DeadLetters.of(record, reason)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             metrics.deadLettered(record.topic());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot dead-letter a command record: " + e, e);
@@ -197,6 +209,9 @@ public final class CommandIntake implements AutoCloseable {
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        // The broker answers a fetch as soon as a command arrives, so a long wait costs no latency; it spares
+        // an idle host the default's two empty fetch round trips a second.
+        config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return config;
@@ -230,7 +245,10 @@ public final class CommandIntake implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deadLetterProducer.close(Duration.ofSeconds(5));
+        Producer<byte[], byte[]> producer = deadLetterProducer;
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
         try {
             consumerMetrics.close();
         } catch (Exception e) {

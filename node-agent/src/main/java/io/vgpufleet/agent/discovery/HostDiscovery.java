@@ -17,6 +17,7 @@ import io.vgpufleet.contracts.host.VirtualFunction;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,6 +82,11 @@ public final class HostDiscovery {
     /** Lines the agent found about the vGPU manager's state outside discovery (start-up reconcile). */
     private volatile List<String> standingProblems = List.of();
     private Map<Object, StaticType> staticTypesSeen = new HashMap<>();
+    /**
+     * PCI devices of the last discovery that are no NVIDIA physical function (another vendor's, or a VF),
+     * by the identity of their {@code bus/pci/devices} entry (see {@link #isNvidiaPhysicalFunctionWithVfs}).
+     */
+    private Map<Object, Boolean> notPhysicalFunctions = new HashMap<>();
 
     /** A discovery that sees no {@code nvidia-vgpu-mgr} process (tests that do not look at it). */
     public HostDiscovery(SysfsReader sysfs, NvmlPort nvml, String hostId) {
@@ -119,21 +125,26 @@ public final class HostDiscovery {
         List<PhysicalGpu> gpus = new ArrayList<>();
         List<Vgpu> vgpus = new ArrayList<>();
         Set<String> mdevParents = new TreeSet<>();
+        Map<String, MdevParent> readParents = new HashMap<>();
         for (String name : listOrReport(problems, "class", "mdev_bus")) {
             if (!SysfsNames.isPciBdf(name)) {
                 problems.add("skipped class/mdev_bus entry '" + Checks.printable(name) + "': not a PCI address");
                 continue;
             }
             mdevParents.add(name);
-            readPart(problems, "mdev pGPU " + name, () -> discoverMdevGpu(name, gpus, vgpus, problems));
+            readPart(problems, "mdev pGPU " + name, () -> discoverMdevGpu(name, gpus, readParents, problems));
+        }
+        if (!readParents.isEmpty()) {
+            discoverMdevVgpus(readParents, vgpus, problems);
         }
         boolean anyVendorVfio = false;
+        Map<Object, Boolean> notCandidates = new HashMap<>();
         for (String name : listOrReport(problems, "bus", "pci", "devices")) {
             if (!SysfsNames.isPciBdf(name) || mdevParents.contains(name)) {
                 continue;
             }
             try {
-                if (isNvidiaPhysicalFunctionWithVfs(name)) {
+                if (isNvidiaPhysicalFunctionWithVfs(name, notCandidates)) {
                     anyVendorVfio = true;
                     readPart(problems, "vendor-VFIO pGPU " + name, () -> discoverVfioGpu(name, gpus, vgpus, problems));
                 }
@@ -149,6 +160,7 @@ public final class HostDiscovery {
         problems.forEach(problem -> log.warn("discovery: {}", problem));
         staticTypes = staticTypesSeen;
         staticTypesSeen = new HashMap<>();
+        notPhysicalFunctions = notCandidates;
         HostKind kind = !mdevParents.isEmpty() || !anyVendorVfio ? HostKind.MDEV : HostKind.VENDOR_VFIO;
         return new DiscoveredHost(kind, vgpuManager(gpus), gpus, vgpus, problems);
     }
@@ -207,13 +219,15 @@ public final class HostDiscovery {
         }
     }
 
-    private void discoverMdevGpu(String bdf, List<PhysicalGpu> gpus, List<Vgpu> vgpus, List<String> problems)
-            throws SysfsException {
+    /** A parent whose pGPU was read: its UUID and the types read, which its mdevs may be of. */
+    private record MdevParent(String gpuUuid, Set<String> typeIds) {}
+
+    private void discoverMdevGpu(String bdf, List<PhysicalGpu> gpus, Map<String, MdevParent> readParents,
+            List<String> problems) throws SysfsException {
         SysfsReader.Directory dir = sysfs.directory("class", "mdev_bus", bdf);
         NvmlDevice device = nvml.deviceAt(bdf);
         String gpuUuid = gpuUuid(device, bdf);
         List<VgpuTypeCapacity> types = new ArrayList<>();
-        List<Vgpu> found = new ArrayList<>();
         List<String> typeIds = dir.list("mdev_supported_types");
         SysfsReader.Directory typesDir = typeIds.isEmpty() ? dir : dir.sub("mdev_supported_types");
         for (String typeId : typeIds) {
@@ -221,21 +235,40 @@ public final class HostDiscovery {
                 problems.add(bdf + ": skipped type '" + Checks.printable(typeId) + "': not an nvidia-<n> type id");
                 continue;
             }
-            readPart(problems, bdf + " type " + typeId, () -> {
-                SysfsReader.Directory typeDir = typesDir.sub(typeId);
-                types.add(mdevType(typeId, typeDir));
-                for (String uuid : typeDir.list("devices")) {
-                    if (!SysfsNames.isUuid(uuid)) {
-                        problems.add(bdf + " " + typeId + ": skipped device '" + Checks.printable(uuid) + "': not a UUID");
-                        continue;
-                    }
-                    readPart(problems, "vGPU " + uuid, () -> found.add(mdevVgpu(uuid, gpuUuid, typeId)));
-                }
-            });
+            readPart(problems, bdf + " type " + typeId, () -> types.add(mdevType(typeId, typesDir.sub(typeId))));
         }
         types.sort(Comparator.comparing(HostDiscovery::typeNumber));
         gpus.add(physicalGpu(bdf, dir, device, gpuUuid, HostKind.MDEV, types, List.of()));
-        vgpus.addAll(found);
+        Set<String> readTypes = new HashSet<>();
+        types.forEach(type -> readTypes.add(type.typeId()));
+        readParents.put(bdf, new MdevParent(gpuUuid, readTypes));
+    }
+
+    /**
+     * The created mdevs, from one listing of {@code bus/mdev/devices} rather than one {@code devices/}
+     * listing per type: each device directory lies under its parent's (so the real path names the parent)
+     * and its {@code mdev_type} link names its type. An mdev is reported where its parent and its type
+     * were read, as a type's {@code devices/} would list it; one under any other parent (a parent skipped
+     * for a reason already reported, or not an mdev parent of this host) is not.
+     */
+    private void discoverMdevVgpus(Map<String, MdevParent> readParents, List<Vgpu> vgpus, List<String> problems) {
+        for (String uuid : listOrReport(problems, "bus", "mdev", "devices")) {
+            if (!SysfsNames.isUuid(uuid)) {
+                problems.add("bus/mdev/devices: skipped device '" + Checks.printable(uuid) + "': not a UUID");
+                continue;
+            }
+            readPart(problems, "vGPU " + uuid, () -> {
+                SysfsReader.Directory dir = sysfs.directory("bus", "mdev", "devices", uuid);
+                MdevParent parent = dir.realParentName().map(readParents::get).orElse(null);
+                if (parent == null) {
+                    return;
+                }
+                String typeId = dir.linkTargetName("mdev_type");
+                if (parent.typeIds().contains(typeId)) {
+                    vgpus.add(mdevVgpu(uuid, dir, parent.gpuUuid(), typeId));
+                }
+            });
+        }
     }
 
     private VgpuTypeCapacity mdevType(String typeId, SysfsReader.Directory typeDir) throws SysfsException {
@@ -244,20 +277,51 @@ public final class HostDiscovery {
         if (fixed == null) {
             fixed = staticType(typeDir);
         }
+        // read every time: the one fact of a type that changes
+        int available = SysfsText.count(typeDir.read("available_instances"), "available_instances");
+        VgpuTypeCapacity capacity = fixed.capacity(typeId, available);
         if (identity.isPresent()) {
             staticTypesSeen.put(identity.get(), fixed);
         }
-        int available = SysfsText.count(typeDir.read("available_instances"), "available_instances");
-        TypeDescription description = fixed.description();
-        return new VgpuTypeCapacity(typeId, fixed.name(), fixed.vgpuClass(), description.framebufferMib(),
-                description.maxInstances(), Math.min(available, description.maxInstances()), description.numHeads(),
-                description.frameRateLimit(), description.maxResolution(), fixed.deviceApi(),
-                fixed.migrationVersion());
+        return capacity;
     }
 
-    /** What the driver fixes when it makes a type directory: read once per directory (see {@link #staticTypes}). */
-    private record StaticType(String name, VgpuClass vgpuClass, TypeDescription description, String deviceApi,
-            @Nullable String migrationVersion) {}
+    /**
+     * What the driver fixes when it makes a type directory: read once per directory (see {@link
+     * #staticTypes}), with the last capacity built from it, which is reused while {@code
+     * available_instances} reads the same (the record is immutable, so reuse reports nothing stale).
+     */
+    private static final class StaticType {
+
+        private final String name;
+        private final VgpuClass vgpuClass;
+        private final TypeDescription description;
+        private final String deviceApi;
+        private final @Nullable String migrationVersion;
+        private @Nullable VgpuTypeCapacity last;
+
+        StaticType(String name, VgpuClass vgpuClass, TypeDescription description, String deviceApi,
+                @Nullable String migrationVersion) {
+            this.name = name;
+            this.vgpuClass = vgpuClass;
+            this.description = description;
+            this.deviceApi = deviceApi;
+            this.migrationVersion = migrationVersion;
+        }
+
+        VgpuTypeCapacity capacity(String typeId, int available) {
+            int shown = Math.min(available, description.maxInstances());
+            VgpuTypeCapacity reused = last;
+            if (reused != null && reused.typeId().equals(typeId) && reused.availableInstances() == shown) {
+                return reused;
+            }
+            VgpuTypeCapacity capacity = new VgpuTypeCapacity(typeId, name, vgpuClass, description.framebufferMib(),
+                    description.maxInstances(), shown, description.numHeads(), description.frameRateLimit(),
+                    description.maxResolution(), deviceApi, migrationVersion);
+            last = capacity;
+            return capacity;
+        }
+    }
 
     private static StaticType staticType(SysfsReader.Directory typeDir) throws SysfsException {
         String name = typeDir.read("name").strip();
@@ -269,8 +333,7 @@ public final class HostDiscovery {
         return new StaticType(name, vgpuClass, description, deviceApi, migrationVersion.orElse(null));
     }
 
-    private Vgpu mdevVgpu(String uuid, String gpuUuid, String typeId) throws SysfsException {
-        SysfsReader.Directory dir = sysfs.directory("bus", "mdev", "devices", uuid);
+    private Vgpu mdevVgpu(String uuid, SysfsReader.Directory dir, String gpuUuid, String typeId) throws SysfsException {
         Map<String, String> params = SysfsText.vgpuParams(dir.has("nvidia")
                 ? dir.sub("nvidia").readIfPresent("vgpu_params").orElse("")
                 : "");
@@ -284,13 +347,27 @@ public final class HostDiscovery {
                 .map(blob -> java.util.Base64.getEncoder().encodeToString(blob)).orElse(null);
     }
 
-    private boolean isNvidiaPhysicalFunctionWithVfs(String bdf) throws SysfsException {
-        SysfsReader.Directory dir = sysfs.directory("bus", "pci", "devices", bdf);
-        Optional<String> vendor = dir.readIfPresent("vendor");
-        if (vendor.isEmpty() || !NVIDIA_VENDOR.equals(SysfsText.hexId(vendor.get(), "vendor"))) {
+    /**
+     * Whether a PCI device is an NVIDIA physical function with VFs. A device that is not NVIDIA's, or is a
+     * VF itself, stays so for as long as the device exists: that verdict is kept by the identity of its
+     * {@code bus/pci/devices} entry (one {@code lstat} instead of a resolution and a read; a host has a
+     * hundred or more PCI devices) and checked again when the entry is new. Whether a PF has VFs changes
+     * ({@code sriov_numvfs}) and is looked at every time.
+     */
+    private boolean isNvidiaPhysicalFunctionWithVfs(String bdf, Map<Object, Boolean> notCandidatesSeen)
+            throws SysfsException {
+        Optional<Object> identity = sysfs.entryIdentity("bus", "pci", "devices", bdf);
+        if (identity.isPresent() && notPhysicalFunctions.containsKey(identity.get())) {
+            notCandidatesSeen.put(identity.get(), Boolean.TRUE);
             return false;
         }
-        if (dir.has("physfn")) {
+        SysfsReader.Directory dir = sysfs.directory("bus", "pci", "devices", bdf);
+        Optional<String> vendor = dir.readIfPresent("vendor");
+        if (vendor.isEmpty()) {
+            return false;
+        }
+        if (!NVIDIA_VENDOR.equals(SysfsText.hexId(vendor.get(), "vendor")) || dir.has("physfn")) {
+            identity.ifPresent(key -> notCandidatesSeen.put(key, Boolean.TRUE));
             return false;
         }
         return dir.list().stream().anyMatch(SysfsNames::isVirtfnLink);

@@ -209,6 +209,20 @@ public final class SysfsReader {
             return Optional.ofNullable(identity);
         }
 
+        /**
+         * The name of the directory this one really lies in (after the kernel's links were resolved), e.g.
+         * the parent device's PCI address for an mdev device; empty at the root.
+         */
+        public Optional<String> realParentName() {
+            Path parent = real.getParent();
+            Path rootReal = realRoot;
+            if (parent == null || rootReal == null || !parent.startsWith(rootReal) || parent.equals(rootReal)) {
+                return Optional.empty();
+            }
+            Path name = parent.getFileName();
+            return name == null ? Optional.empty() : Optional.of(name.toString());
+        }
+
         /** A subdirectory by checked names; a link among them is resolved and checked. */
         public Directory sub(String... names) throws SysfsException {
             Path realSub = real;
@@ -285,6 +299,24 @@ public final class SysfsReader {
         public String linkTargetName(String name) throws SysfsException {
             checkSegment(name);
             return targetName(real.resolve(name), shown.resolve(name));
+        }
+    }
+
+    /**
+     * What identifies the entry at the path itself (a link is not followed): its file key and
+     * modification time, or empty where it does not exist or the file system has no file keys. sysfs
+     * makes a new entry, with a new inode, when the kernel adds a device again, so an equal identity is the
+     * same device.
+     */
+    public Optional<Object> entryIdentity(String... segments) throws SysfsException {
+        Path given = path(segments);
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(given, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            Object key = attributes.fileKey();
+            return key == null ? Optional.empty() : Optional.of(List.of(given, key, attributes.lastModifiedTime()));
+        } catch (IOException e) {
+            return Optional.empty();
         }
     }
 

@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  *       {@code GpuLost}; all with source {@code EVENT}. Whatever goes wrong with one event is counted
  *       ({@link AgentMetrics#HEALTH_LOOP_ERRORS}, loop {@code events}) and logged, and the thread goes on.
  *   <li>The <b>poller</b> reads {@link NvmlPort#healthOf} of every pGPU every poll interval ({@code
- *       --health-poll}, 1 s by default) and publishes what {@link HealthChanges} says changed, with
- *       source {@code POLL}.
+ *       --health-poll}, a quarter of a second by default, apart from discovery's second) and publishes
+ *       what {@link HealthChanges} says changed, with source {@code POLL}.
  * </ul>
  * pGPUs are those of the agent's latest discovery ({@code gpuUuidByBdf}), so the monitor follows the
  * host as the snapshot does.

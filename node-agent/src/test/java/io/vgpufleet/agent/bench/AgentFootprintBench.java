@@ -19,10 +19,10 @@ import java.util.stream.Stream;
  * runs after a warm-up, and the process's RSS and CPU time afterwards. Prints the machine.
  *
  * <pre>
- * mvn -o -q -pl node-agent test-compile
- * java -cp "node-agent/target/test-classes:node-agent/target/classes:$(cat cp.txt)" io.vgpufleet.agent.bench.AgentFootprintBench
+ * mvn -B -q -pl node-agent test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java -cp "node-agent/target/test-classes:node-agent/target/classes:$(cat node-agent/target/cp.txt)" \
+ *     io.vgpufleet.agent.bench.AgentFootprintBench
  * </pre>
- * (cp.txt from {@code mvn -o -q -pl node-agent dependency:build-classpath -Dmdep.outputFile=cp.txt}).
  */
 public final class AgentFootprintBench {
 

@@ -21,22 +21,28 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 /**
  * A benchmark, not a test: the agent's steady state. A KRaft broker runs in this JVM; the agent runs as
  * a child process ({@code java <flags> -jar node-agent/target/node-agent-0.1.0-SNAPSHOT.jar
- * --simulate=a100x8}: 8 pGPUs, discovery and health poll every second), so its figures are its own:
+ * --simulate=a100x8}: 8 pGPUs, discovery every second, health counters every 250 ms, the agent's
+ * defaults), so its figures are its own:
  * VmRSS from {@code /proc/<pid>/status} after the warm-up, CPU % of one core from {@code
  * /proc/<pid>/stat} (utime + stime delta over wall time) and the time from the process's start to the
  * first snapshot on Kafka (the record's producer timestamp).
  *
  * <pre>
- * mvn -o -q -pl node-agent package -DskipTests
- * java -cp "node-agent/target/test-classes:node-agent/target/classes:$(cat cp.txt)" \
- *     io.vgpufleet.agent.bench.AgentSteadyStateBench [seconds] [JVM flags for the agent...]
+ * mvn -B -q -pl node-agent -am install -DskipTests
+ * mvn -B -q -pl node-agent test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+ * java [-Dbench.agent.launch="-cp JARS io.vgpufleet.agent.NodeAgent"] \
+ *     -cp "node-agent/target/test-classes:node-agent/target/classes:$(cat node-agent/target/cp.txt)" \
+ *     io.vgpufleet.agent.bench.AgentSteadyStateBench [seconds, 60] [JVM flags for the agent instead of DEFAULT_FLAGS...]
  * </pre>
+ * The agent inherits the bench's environment, so {@code VGPU_AGENT_HEALTH_POLL=PT1S} (or any agent option as
+ * {@code VGPU_AGENT_<NAME>}) changes the agent's settings for a comparison.
  */
 public final class AgentSteadyStateBench {
 
-    static final List<String> DEFAULT_FLAGS = List.of("-Xmx64m", "-Xss256k", "-XX:+UseSerialGC",
+    /** The agent's flags in production: deploy/systemd/node-agent.env's JAVA_OPTS, the sandbox's AGENT_JVM_OPTIONS. */
+    static final List<String> DEFAULT_FLAGS = List.of("-Xmx24m", "-Xms8m", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=64m",
-            "-XX:CICompilerCount=1", "-Xshare:auto");
+            "-XX:CICompilerCount=1", "-Xshare:auto", "-XX:TrimNativeHeapInterval=5000");
     private static final long TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
     private AgentSteadyStateBench() {}
@@ -54,9 +60,11 @@ public final class AgentSteadyStateBench {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(flags);
-            command.addAll(List.of("-jar", jar.toString(), "--host-id=bench-01",
+            String launch = System.getProperty("bench.agent.launch");
+            command.addAll(launch == null ? List.of("-jar", jar.toString()) : List.of(launch.split(" ")));
+            command.addAll(List.of("--host-id=bench-01",
                     "--bootstrap-servers=" + broker.getBrokersAsString(), "--http-port=0",
-                    "--sysfs-root=" + root.resolve("sys"), "--simulate=a100x8", "--seed=1", "--health-poll=PT1S"));
+                    "--sysfs-root=" + root.resolve("sys"), "--simulate=a100x8", "--seed=1"));
             long startedAt = System.currentTimeMillis();
             Process agent = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(root.resolve("agent.log").toFile()).start();
@@ -79,7 +87,7 @@ public final class AgentSteadyStateBench {
                 long firstSnapshot = firstSnapshotTimestamp(broker.getBrokersAsString());
                 System.out.printf("machine: %d cores, %s %s, JVM %s%n", Runtime.getRuntime().availableProcessors(),
                         System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"));
-                System.out.printf("agent: java %s -jar node-agent.jar --simulate=a100x8 (8 pGPUs, polled every 1 s)%n",
+                System.out.printf("agent: java %s -jar node-agent.jar --simulate=a100x8 (8 pGPUs, discovery every 1 s, health every 250 ms)%n",
                         String.join(" ", flags));
                 System.out.printf("steady state over %.0f s after %d s warm-up: VmRSS %.1f MiB (max %.1f MiB), "
                         + "VmHWM %.1f MiB, threads %d, CPU %.2f %% of one core%n", wall, warmUp, rss / 1024.0,

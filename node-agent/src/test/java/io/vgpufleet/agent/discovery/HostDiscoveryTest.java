@@ -87,15 +87,70 @@ class HostDiscoveryTest {
     @Test
     void skipsTypeDirectoriesAndDevicesWhoseNamesAreNotTheKernels() throws IOException {
         Path parent = p4Parent();
-        Path type = mdevType(parent, "nvidia-289", "GRID P4-8C", "framebuffer=8192M, max instance=1", "1");
+        mdevType(parent, "nvidia-289", "GRID P4-8C", "framebuffer=8192M, max instance=1", "1");
         Files.createDirectories(parent.resolve("mdev_supported_types/evil-type"));
-        Files.createDirectories(type.resolve("devices/not-a-uuid"));
+        Files.createDirectories(root.resolve("bus/mdev/devices/not-a-uuid"));
 
         DiscoveredHost host = discover();
 
         assertThat(host.gpus()).hasSize(1);
         assertThat(host.vgpus()).isEmpty();
-        assertThat(host.problems()).hasSize(2);
+        assertThat(host.problems()).hasSize(2)
+                .anySatisfy(problem -> assertThat(problem).contains("evil-type", "not an nvidia-<n> type id"))
+                .anySatisfy(problem -> assertThat(problem).contains("not-a-uuid", "not a UUID"));
+    }
+
+    @Test
+    void readsEachMdevUnderItsParentAndTypeFromOneListingOfTheMdevBus() throws IOException {
+        Path parent = p4Parent();
+        Path p8c = mdevType(parent, "nvidia-289", "GRID P4-8C", "framebuffer=8192M, max instance=1", "0");
+        Path p1q = mdevType(parent, "nvidia-64", "GRID P4-1Q", "num heads=4, framebuffer=1024M, max instance=8", "7");
+        String second = "0c4f2a1e-1111-4d2b-8a3c-5e6f7a8b9c0d";
+        mdevDevice(parent, p8c, VGPU, "frame_rate_limiter=0");
+        mdevDevice(parent, p1q, second, "");
+
+        DiscoveredHost host = discover();
+
+        assertThat(host.problems()).isEmpty();
+        assertThat(host.vgpus()).extracting(vgpu -> vgpu.uuid() + " " + vgpu.typeId() + " " + vgpu.params())
+                .containsExactly(second + " nvidia-64 {}", VGPU + " nvidia-289 {frame_rate_limiter=0}");
+        assertThat(host.vgpus()).allSatisfy(vgpu -> assertThat(vgpu.gpuUuid()).isEqualTo(host.gpus().get(0).uuid()));
+    }
+
+    @Test
+    void anMdevOfATypeThatCouldNotBeReadIsNotReportedAndNeitherIsOneOutsideAnyParent() throws IOException {
+        Path parent = p4Parent();
+        Path broken = mdevType(parent, "nvidia-289", "GRID P4-8C", "framebuffer=8192M, max instance=1", "garbage");
+        mdevDevice(parent, broken, VGPU, "");
+        Path stray = root.resolve("devices/virtual/mdev").resolve("0c4f2a1e-1111-4d2b-8a3c-5e6f7a8b9c0d");
+        write(stray.resolve("nvidia/vgpu_params"), "");
+        Files.createSymbolicLink(stray.resolve("mdev_type"), Path.of("../mdev_supported_types/nvidia-289"));
+        Files.createSymbolicLink(root.resolve("bus/mdev/devices").resolve(stray.getFileName()),
+                root.resolve("bus/mdev/devices").relativize(stray));
+
+        DiscoveredHost host = discover();
+
+        assertThat(host.gpus()).singleElement().satisfies(gpu -> assertThat(gpu.types()).isEmpty());
+        assertThat(host.vgpus()).isEmpty();
+        assertThat(host.problems()).singleElement().asString().contains("nvidia-289", "available_instances");
+    }
+
+    @Test
+    void aLaterDiscoverySeesWhatChangedInTheCountersAndTheMdevs() throws IOException {
+        Path parent = p4Parent();
+        Path type = mdevType(parent, "nvidia-289", "GRID P4-8C", "framebuffer=8192M, max instance=1", "1");
+        HostDiscovery discovery = new HostDiscovery(new SysfsReader(root), new NoNvml(), "host-1");
+        DiscoveredHost before = discovery.discover();
+
+        mdevDevice(parent, type, VGPU, "");
+        Files.writeString(type.resolve("available_instances"), "0\n");
+        DiscoveredHost after = discovery.discover();
+
+        assertThat(before.vgpus()).isEmpty();
+        assertThat(before.gpus().get(0).types().get(0).availableInstances()).isEqualTo(1);
+        assertThat(after.vgpus()).extracting(vgpu -> vgpu.uuid()).containsExactly(VGPU);
+        assertThat(after.gpus().get(0).types().get(0).availableInstances()).isZero();
+        assertThat(discovery.discover().sameContentAs(after)).isTrue();
     }
 
     @Test
@@ -129,6 +184,31 @@ class HostDiscoveryTest {
                     assertThat(type.availableInstances()).isEqualTo(8);
                 });
         assertThat(host.vgpuManager().driverVersion()).isEqualTo("550.90.05");
+    }
+
+    @Test
+    void aPciDeviceThatWasNoNvidiaFunctionIsLookedAtAgainOnceItsEntryIsNew() throws IOException {
+        SimulatedHost simulated = SimulatedHost.layOut(root, HostProfile.H100, 3);
+        HostDiscovery discovery = new HostDiscovery(new SysfsReader(root), new SimulatedNvml(simulated.root()), "host-1");
+        PhysicalGpu first = discovery.discover().gpus().get(0);
+        Path entry = root.resolve("bus/pci/devices").resolve(first.pciBdf());
+        Path target = Files.readSymbolicLink(entry);
+        Path other = root.resolve("devices/pci0000:00/0000:00:1f.0");
+        write(other.resolve("vendor"), "0x8086");
+        Files.delete(entry);
+        Files.createSymbolicLink(entry, entry.getParent().relativize(other));
+
+        DiscoveredHost withoutIt = discovery.discover();
+        DiscoveredHost stillWithoutIt = discovery.discover();
+        Files.delete(entry);
+        Files.createSymbolicLink(entry, target);
+        DiscoveredHost withItAgain = discovery.discover();
+
+        assertThat(withoutIt.gpus()).extracting(PhysicalGpu::pciBdf).doesNotContain(first.pciBdf());
+        assertThat(stillWithoutIt.gpus()).extracting(PhysicalGpu::pciBdf).doesNotContain(first.pciBdf());
+        assertThat(withItAgain.gpus()).extracting(PhysicalGpu::pciBdf).contains(first.pciBdf());
+        assertThat(withItAgain.gpus()).filteredOn(gpu -> gpu.pciBdf().equals(first.pciBdf())).singleElement()
+                .isEqualTo(first);
     }
 
     private DiscoveredHost discover() {

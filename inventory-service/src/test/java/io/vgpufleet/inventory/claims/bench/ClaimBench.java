@@ -14,6 +14,7 @@ import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.inventory.InventoryServiceApplication;
 import io.vgpufleet.inventory.claims.streams.ClaimStreams;
+import io.vgpufleet.service.testing.TestTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -63,6 +64,14 @@ public final class ClaimBench {
     private static final int HOSTS = 500;
     private static final int GPUS = 8;
     private static final int PER_GPU = 16;
+
+    /*
+     * Every service is an OAuth2 resource server: reads need a viewer token, writes an operator token. The
+     * test-jar of service-support on the classpath gives the started context the key of TestTokens
+     * (TestKeyEnvironment), as for the ITs; one token per role serves the whole run (valid for an hour).
+     */
+    private static final String VIEWER = TestTokens.bearer(TestTokens.VIEWER);
+    private static final String OPERATOR = TestTokens.bearer(TestTokens.OPERATOR);
 
     private ClaimBench() {}
 
@@ -147,7 +156,8 @@ public final class ClaimBench {
                             + TYPE + "\"}}";
                     long t0 = System.nanoTime();
                     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/claims"))
-                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                            .header("Content-Type", "application/json")
+                            .header(TestTokens.AUTHORIZATION, OPERATOR).POST(HttpRequest.BodyPublishers.ofString(body))
                             .build(), HttpResponse.BodyHandlers.ofString());
                     latencies[i] = System.nanoTime() - t0;
                     if (response.statusCode() != 201) {
@@ -193,7 +203,12 @@ public final class ClaimBench {
     }
 
     private static String get(HttpClient http, String uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(uri))
+                .header(TestTokens.AUTHORIZATION, VIEWER).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + uri + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     private interface Check {

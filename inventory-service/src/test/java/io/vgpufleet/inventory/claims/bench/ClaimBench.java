@@ -36,7 +36,12 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
@@ -122,6 +127,10 @@ public final class ClaimBench {
             System.out.printf("claims: %,.0f claims/s; latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
                     claimRate, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999), sorted[sorted.length - 1] / 1e6);
 
+            stages(service.getBean(MeterRegistry.class));
+            System.out.printf("load average after the claims: %.2f%n",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+
             int recordSize = EventCodec.toJson(sampleCommand()).length;
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 admin.createTopics(List.of(new NewTopic("bench-raw-producer", 12, (short) 1))).all().get();
@@ -135,6 +144,8 @@ public final class ClaimBench {
             double rawRate = Double.parseDouble(last.replaceAll(".*sent, ([0-9.]+) records/sec.*", "$1"));
             System.out.printf("ratio: claims/s / raw producer records/s = %.3f %% (target >= 25 %%); claim p99 %.1f ms"
                     + " (target <= 250 ms)%n", 100 * claimRate / rawRate, ms(sorted, 0.99));
+            System.out.printf("load average at the end: %.2f%n",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
             service.close();
             broker.destroy();
@@ -177,6 +188,34 @@ public final class ClaimBench {
         clients.shutdown();
         System.out.printf("%s: %d claims in %.2f s, %d not granted%n", label, count, latencies[count] / 1e9, refused.get());
         return latencies;
+    }
+
+    /**
+     * The service's own claim timers (InventoryMetrics.CLAIM_*): where a claim's time goes, by stage. Their
+     * percentiles decay over Micrometer's window (2 minutes), so they mostly show the timed run; counts
+     * include the warm-up.
+     */
+    private static void stages(MeterRegistry meters) {
+        System.out.println("where the time goes (service timers; count, mean, p50, p99, max in ms):");
+        meters.getMeters().stream().filter(meter -> meter instanceof Timer && meter.getId().getName().startsWith(
+                "vgpu.inventory.claim.")).map(Timer.class::cast)
+                .sorted(java.util.Comparator.comparing(timer -> timer.getId().toString())).forEach(timer -> {
+                    HistogramSnapshot snapshot = timer.takeSnapshot();
+                    double p50 = Double.NaN;
+                    double p99 = Double.NaN;
+                    for (ValueAtPercentile value : snapshot.percentileValues()) {
+                        if (value.percentile() == 0.5) {
+                            p50 = value.value(TimeUnit.MILLISECONDS);
+                        } else if (value.percentile() == 0.99) {
+                            p99 = value.value(TimeUnit.MILLISECONDS);
+                        }
+                    }
+                    String tags = timer.getId().getTags().stream().map(tag -> tag.getKey() + "=" + tag.getValue())
+                            .reduce((a, b) -> a + "," + b).orElse("");
+                    System.out.printf("  %-40s %-20s %7d %9.1f %9.1f %9.1f %9.1f%n", timer.getId().getName(), tags,
+                            snapshot.count(), snapshot.mean(TimeUnit.MILLISECONDS), p50, p99,
+                            snapshot.max(TimeUnit.MILLISECONDS));
+                });
     }
 
     private static double ms(long[] sorted, double quantile) {

@@ -61,6 +61,9 @@ public final class InventoryMetrics {
     /** Claim commands refused by this instance's ledgers, tagged {@code command} (a ce_type). */
     public static final String CLAIM_REFUSALS = "vgpu.inventory.claim.refusals";
 
+    /** Final claims tombstoned by this instance's ledgers after {@code vgpu.inventory.claims.final-retention}. */
+    public static final String CLAIM_TOMBSTONES = "vgpu.inventory.claim.tombstones";
+
     /**
      * Where the time of a {@code POST /claims} goes, one timer per {@code stage}: {@code queued} (waiting for
      * one of the {@code max-concurrent} places), {@code placed} (a placement round with its directory

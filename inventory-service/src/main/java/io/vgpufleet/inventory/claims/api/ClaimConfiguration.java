@@ -24,6 +24,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.kafka.support.KafkaNull;
 import org.springframework.messaging.Message;
 
 /**
@@ -65,6 +66,18 @@ class ClaimConfiguration {
     @Bean
     Consumer<Message<byte[]>> claimChanges(InboundRecords inbound, ClaimDirectory directory, ClaimMeters meters) {
         return message -> {
+            // the binder hands a tombstone over as a KafkaNull payload, whatever the declared type
+            Object payload = message.getPayload();
+            if (payload instanceof KafkaNull) {
+                // a tombstone: the ledger dropped a final claim after its retention
+                Object key = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
+                if (key instanceof byte[] bytes) {
+                    directory.forget(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+                } else if (key instanceof String claimId) {
+                    directory.forget(claimId);
+                }
+                return;
+            }
             directory.apply(inbound.read(message, ClaimChanged.class));
             if (message.getHeaders().get(KafkaHeaders.RECEIVED_TIMESTAMP) instanceof Long producedAt) {
                 meters.reachedDirectory(producedAt, System.currentTimeMillis());
@@ -85,6 +98,7 @@ class ClaimConfiguration {
             @Value("${vgpu.inventory.claims.streams.state-dir:${java.io.tmpdir}/vgpu-inventory-claims}") String stateDir,
             @Value("${vgpu.inventory.claims.streams.commit-interval:50ms}") Duration commitInterval,
             @Value("${vgpu.inventory.claims.streams.expiry-interval:1s}") Duration expiryInterval,
+            @Value("${vgpu.inventory.claims.final-retention:24h}") Duration finalRetention,
             TopicCatalogueProvisioning provisioned) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -102,7 +116,7 @@ class ClaimConfiguration {
         // every commit cycle take seconds, and every claim wait for it
         config.put(StreamsConfig.producerPrefix("retry.backoff.ms"), 5);
         config.put(StreamsConfig.producerPrefix("retry.backoff.max.ms"), 50);
-        return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, meters), config);
+        return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, finalRetention, meters), config);
     }
 
     /** {@code /actuator/health} component {@code claimStream}: DOWN once the ledger stream has failed or stopped. */

@@ -62,6 +62,24 @@ public final class ClaimDirectory {
         }
     }
 
+    /**
+     * Forgets a claim whose tombstone came (its ledger drops a final claim after the retention): it is
+     * answered no more, here or after a restart.
+     */
+    public void forget(String claimId) {
+        synchronized (this) {
+            ClaimChanged was = byId.remove(claimId);
+            if (was != null) {
+                Map<String, ClaimChanged> active = activeByHost.get(was.hostId());
+                if (active != null && active.remove(claimId) != null) {
+                    activeVersion++;
+                }
+            }
+            version++;
+            notifyAll();
+        }
+    }
+
     /** Takes a refusal in: the outcome of the refused command. */
     public void refused(ClaimCommandRefused refusal) {
         CompletableFuture<Outcome> waiter;

@@ -46,6 +46,11 @@ final class ClaimMeters implements ClaimTopology.Listener {
     }
 
     @Override
+    public void tombstoned() {
+        meters.counter(InventoryMetrics.CLAIM_TOMBSTONES).increment();
+    }
+
+    @Override
     public void commandTaken(long producedAtMs, long nowMs) {
         ledgerLag.record(Math.max(0, nowMs - producedAtMs), TimeUnit.MILLISECONDS);
     }

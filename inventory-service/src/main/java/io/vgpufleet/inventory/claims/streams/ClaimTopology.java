@@ -66,6 +66,9 @@ public final class ClaimTopology {
 
     public static final String LEDGERS = "claim-ledgers";
     public static final String EXPIRIES = "claim-expiries";
+    public static final String FINALS = "claim-finals";
+    /** How long a final (RELEASED, EXPIRED) claim stays in the claim topic and the directories by default. */
+    public static final Duration DEFAULT_FINAL_RETENTION = Duration.ofHours(24);
     static final String REQUESTS = "claim-requests";
     static final String SNAPSHOTS = "claim-host-snapshots";
     static final String LEDGER = "ledger";
@@ -84,6 +87,9 @@ public final class ClaimTopology {
 
         default void deadLettered(String topic, String reason) {}
 
+        /** A final claim's retention passed: its tombstone was sent. */
+        default void tombstoned() {}
+
         /** A claim command produced at {@code producedAtMs} (its record timestamp) is being decided now. */
         default void commandTaken(long producedAtMs, long nowMs) {}
     }
@@ -91,17 +97,34 @@ public final class ClaimTopology {
     private ClaimTopology() {}
 
     public static Topology build(EventCodec codec, Duration expiryInterval, Listener listener) {
+        return build(codec, expiryInterval, DEFAULT_FINAL_RETENTION, listener);
+    }
+
+    /**
+     * The topology; a claim that became final (RELEASED, EXPIRED) is tombstoned in the claim topic once
+     * {@code finalRetention} has passed (checked at the expiry punctuation), so the compacted topic and every
+     * instance's directory drop it; until then it is answered as it ended.
+     */
+    public static Topology build(EventCodec codec, Duration expiryInterval, Duration finalRetention, Listener listener) {
+        if (finalRetention.isNegative()) {
+            throw new IllegalArgumentException("finalRetention must not be negative, was " + finalRetention);
+        }
         Topology topology = new Topology();
         topology.addSource(REQUESTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 TopicCatalogue.CLAIM_REQUESTS.name());
         topology.addSource(SNAPSHOTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 TopicCatalogue.HOST_SNAPSHOTS.name());
-        topology.addProcessor(LEDGER, () -> new LedgerProcessor(codec, expiryInterval, listener), REQUESTS, SNAPSHOTS);
+        topology.addProcessor(LEDGER, () -> new LedgerProcessor(codec, expiryInterval, finalRetention, listener), REQUESTS,
+                SNAPSHOTS);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(LEDGERS), Serdes.String(), new HostLedgerSerde())
                 .withLoggingEnabled(Map.of()), LEDGER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(EXPIRIES), Serdes.String(), Serdes.String())
+                .withLoggingEnabled(Map.of()), LEDGER);
+        // final claims by when they became final (expiryKey layout) to host id: what to tombstone when
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(FINALS), Serdes.String(), Serdes.String())
                 .withLoggingEnabled(Map.of()), LEDGER);
         Serializer<Outbound> bytes = (topic, outbound) -> outbound.value();
         topology.addSink(CLAIMS_OUT, TopicCatalogue.CLAIMS.name(), new ByteArraySerializer(), bytes, LEDGER);
@@ -117,7 +140,7 @@ public final class ClaimTopology {
     }
 
     /** A value on its way out; {@code partition} is the dead letter's original partition, or -1 (by key). */
-    record Outbound(String topic, byte[] value, int partition) {}
+    record Outbound(String topic, byte @Nullable [] value, int partition) {}
 
     /** A dead letter keeps its record's partition; the dead-letter topic has the same partition count. */
     static final class SamePartition implements StreamPartitioner<byte[], Outbound> {
@@ -133,14 +156,17 @@ public final class ClaimTopology {
 
         private final EventCodec codec;
         private final Duration expiryInterval;
+        private final Duration finalRetention;
         private final Listener listener;
         private @Nullable ProcessorContext<byte[], Outbound> context;
         private @Nullable KeyValueStore<String, HostLedger> ledgers;
         private @Nullable KeyValueStore<String, String> expiries;
+        private @Nullable KeyValueStore<String, String> finals;
 
-        LedgerProcessor(EventCodec codec, Duration expiryInterval, Listener listener) {
+        LedgerProcessor(EventCodec codec, Duration expiryInterval, Duration finalRetention, Listener listener) {
             this.codec = codec;
             this.expiryInterval = expiryInterval;
+            this.finalRetention = finalRetention;
             this.listener = listener;
         }
 
@@ -149,6 +175,7 @@ public final class ClaimTopology {
             this.context = processorContext;
             this.ledgers = processorContext.getStateStore(LEDGERS);
             this.expiries = processorContext.getStateStore(EXPIRIES);
+            this.finals = processorContext.getStateStore(FINALS);
             processorContext.schedule(expiryInterval, PunctuationType.WALL_CLOCK_TIME, this::expire);
         }
 
@@ -220,6 +247,34 @@ public final class ClaimTopology {
                 }
                 commit(before, before.expire(now), timestamp);
             }
+            tombstoneFinals(now, timestamp);
+        }
+
+        /** Tombstones the claims final for longer than the retention, oldest first. */
+        private void tombstoneFinals(Instant now, long timestamp) {
+            if (finalRetention.isZero()) {
+                // zero keeps final claims for ever (the behaviour before retention existed)
+                return;
+            }
+            List<String> due = new ArrayList<>();
+            try (KeyValueIterator<String, String> range = finals().range(expiryKey(Instant.EPOCH, ""),
+                    expiryKey(now.minus(finalRetention), "~"))) {
+                range.forEachRemaining(entry -> due.add(entry.key));
+            }
+            for (String key : due) {
+                String claimId = key.substring(key.indexOf('|') + 1);
+                String hostId = finals().get(key);
+                HostLedger ledger = hostId == null ? null : ledgers().get(hostId);
+                if (ledger != null && ledger.claim(claimId).isPresent()) {
+                    // the id was claimed again on this host meanwhile: its record is the new claim's
+                    finals().delete(key);
+                    continue;
+                }
+                context().forward(new Record<>(claimId.getBytes(UTF_8),
+                        new Outbound(TopicCatalogue.CLAIMS.name(), null, -1), timestamp), CLAIMS_OUT);
+                finals().delete(key);
+                listener.tombstoned();
+            }
         }
 
         private HostLedger ledger(String hostId) {
@@ -236,6 +291,9 @@ public final class ClaimTopology {
             for (ClaimChanged change : outcome.changes()) {
                 listener.changed(change);
                 forward(CLAIMS_OUT, change, timestamp);
+                if (!change.state().active()) {
+                    finals().put(expiryKey(change.changedAt(), change.claimId()), change.hostId());
+                }
             }
         }
 
@@ -298,6 +356,10 @@ public final class ClaimTopology {
 
         private KeyValueStore<String, String> expiries() {
             return java.util.Objects.requireNonNull(expiries, "init not called");
+        }
+
+        private KeyValueStore<String, String> finals() {
+            return java.util.Objects.requireNonNull(finals, "init not called");
         }
     }
 }

@@ -98,13 +98,13 @@ public final class ClaimBench {
         String bootstrap = broker.getBrokersAsString();
         Path state = Files.createTempDirectory("claim-bench");
         ConfigurableApplicationContext service = new SpringApplicationBuilder(InventoryServiceApplication.class).run(
-                "--server.port=0", "--spring.kafka.bootstrap-servers=" + bootstrap,
+                concat(List.of("--server.port=0", "--spring.kafka.bootstrap-servers=" + bootstrap,
                 "--vgpu.inventory.claims.streams.application-id=claim-bench",
                 "--vgpu.inventory.claims.streams.state-dir=" + state,
                 "--server.tomcat.threads.max=" + Math.max(200, concurrency + 16),
                 // the fleet is published once: no host may go stale during the run
                 "--vgpu.inventory.stale-after=1h",
-                "--logging.level.root=WARN", "--logging.level.org.apache.kafka.streams=INFO");
+                "--logging.level.root=WARN", "--logging.level.org.apache.kafka.streams=INFO"), serviceArgs(args)));
         try {
             EventPublisher publisher = service.getBean(EventPublisher.class);
             for (int h = 0; h < HOSTS; h++) {
@@ -150,6 +150,21 @@ public final class ClaimBench {
             service.close();
             broker.destroy();
         }
+    }
+
+    /** Options after the third argument go to the service, e.g. {@code --vgpu.inventory.claims.streams.commit-interval=100ms}. */
+    private static List<String> serviceArgs(String[] args) {
+        List<String> extra = args.length > 3 ? List.of(args).subList(3, args.length) : List.of();
+        if (!extra.isEmpty()) {
+            System.out.println("service options: " + extra);
+        }
+        return extra;
+    }
+
+    private static String[] concat(List<String> base, List<String> extra) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(extra);
+        return all.toArray(String[]::new);
     }
 
     /** Sends {@code count} claims from {@code concurrency} clients; latencies in ns, the elapsed time last. */

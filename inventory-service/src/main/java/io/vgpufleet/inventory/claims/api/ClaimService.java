@@ -150,7 +150,9 @@ public final class ClaimService {
                     CANDIDATES_PER_ROUND);
             meters.placed.record(System.nanoTime() - roundStarted, TimeUnit.NANOSECONDS);
             if (placed.candidates().isEmpty()) {
-                if (first) {
+                // the placement input counts held claims, so a later round can find nothing left: its
+                // reasons (MAX_INSTANCES, NO_CAPACITY...) are then the answer, not a 503
+                if (first || reasons.isEmpty()) {
                     for (Rejection rejection : placed.rejectionExamples()) {
                         add(reasons, seenReasons, new RefusalReason(rejection.hostId(), rejection.gpuUuid(),
                                 rejection.reason().name(), rejection.detail()));

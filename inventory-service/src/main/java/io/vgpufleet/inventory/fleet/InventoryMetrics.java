@@ -49,10 +49,38 @@ public final class InventoryMetrics {
      */
     public static final String PLACEMENT_DURATION = "vgpu.inventory.placement.duration";
 
+    /**
+     * pGPU UUIDs that more than one host reports, in the placement input held now: each such pGPU is
+     * excluded from placement (reason {@code GPU_UUID_CONFLICT}) until only one host reports it. Alert on
+     * anything above 0; the log names the UUIDs and hosts.
+     */
+    public static final String GPU_UUID_CONFLICTS = "vgpu.inventory.gpu.uuid.conflicts";
+
     /** Claim changes decided by this instance's ledgers, tagged {@code state}. */
     public static final String CLAIM_CHANGES = "vgpu.inventory.claim.changes";
     /** Claim commands refused by this instance's ledgers, tagged {@code command} (a ce_type). */
     public static final String CLAIM_REFUSALS = "vgpu.inventory.claim.refusals";
+
+    /** Final claims tombstoned by this instance's ledgers after {@code vgpu.inventory.claims.final-retention}. */
+    public static final String CLAIM_TOMBSTONES = "vgpu.inventory.claim.tombstones";
+
+    /**
+     * Where the time of a {@code POST /claims} goes, one timer per {@code stage}: {@code queued} (waiting for
+     * one of the {@code max-concurrent} places), {@code placed} (a placement round with its directory
+     * checks), {@code produced} (a command's send until the broker has it, acks=all), {@code decided} (from
+     * the broker having the command until its outcome reaches this instance's directory: the ledger's poll,
+     * its transaction commit, the read_committed consume). With p50/p99 and a histogram.
+     */
+    public static final String CLAIM_STAGE = "vgpu.inventory.claim.stage";
+    /** A whole {@code POST /claims} in the service, tagged {@code outcome}: granted, existing, refused, unavailable. */
+    public static final String CLAIM_DURATION = "vgpu.inventory.claim.duration";
+    /** From a claim command's record timestamp (its producer) until a ledger of this instance takes it. */
+    public static final String CLAIM_LEDGER_LAG = "vgpu.inventory.claim.ledger.lag";
+    /**
+     * From a claim change's record timestamp (that of the command that caused it) until this instance's
+     * directory takes it in: the ledger's lag plus its commit plus the consume.
+     */
+    public static final String CLAIM_DIRECTORY_LAG = "vgpu.inventory.claim.directory.lag";
 
     public static final String LABEL_UUID = "UUID";
     public static final String LABEL_HOSTNAME = "Hostname";

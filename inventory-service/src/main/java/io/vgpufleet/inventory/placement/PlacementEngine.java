@@ -492,6 +492,10 @@ public final class PlacementEngine {
         return null;
     }
 
+    private static String conflictDetail(Gpu gpu) {
+        return "UUID " + gpu.uuid() + " is reported by another host as well; excluded on every host reporting it";
+    }
+
     private static boolean outsideAffinity(PlacementRequest request, Gpu gpu) {
         return (!request.hosts().isEmpty() && !request.hosts().contains(gpu.hostId()))
                 || (!request.gpus().isEmpty() && !request.gpus().contains(gpu.uuid()));
@@ -503,6 +507,9 @@ public final class PlacementEngine {
 
     /** Collects every reason (not just the first); answers whether the pGPU still qualifies. */
     private static boolean allReasons(PlacementRequest request, Gpu gpu, List<Rejection> out) {
+        if (gpu.baseReason() == RejectionReason.GPU_UUID_CONFLICT) {
+            out.add(rejection(gpu, null, RejectionReason.GPU_UUID_CONFLICT, conflictDetail(gpu)));
+        }
         if (gpu.hostStale()) {
             out.add(rejection(gpu, null, RejectionReason.HOST_STALE, "host " + gpu.hostId() + " has not reported recently"));
         }
@@ -778,6 +785,7 @@ public final class PlacementEngine {
 
         private String detail(Gpu gpu, RejectionReason reason, @Nullable String typeId) {
             return switch (reason) {
+                case GPU_UUID_CONFLICT -> conflictDetail(gpu);
                 case HOST_STALE -> "host " + gpu.hostId() + " has not reported recently";
                 case VGPU_MANAGER_DOWN -> "nvidia-vgpu-mgr is not running on " + gpu.hostId();
                 case CORDONED -> "cordoned";

@@ -101,10 +101,12 @@ public final class PlacementInput {
     }
 
     /**
-     * A host: its pGPUs' indexes in PCI order, how full it is (mean pGPU fill), and the snapshot it was
-     * built from (by identity, so a later input can reuse what it worked out for an unchanged host).
+     * A host: its pGPUs' indexes in PCI order, how full it is (mean pGPU fill), and the snapshot and held
+     * vGPUs ({@link HeldCapacity}) it was built from (so a later input can reuse what it worked out for an
+     * unchanged host).
      */
-    record Host(int index, String hostId, int[] gpus, double fill, io.vgpufleet.contracts.host.HostSnapshot source) {}
+    record Host(int index, String hostId, int[] gpus, double fill, io.vgpufleet.contracts.host.HostSnapshot source,
+            Map<String, Map<String, Integer>> held) {}
 
     /** pGPUs listing the same types (sorted type indexes), with those that pass the request-independent rules. */
     record Signature(int index, int[] typeIndexes, int[] baseOkGpus) {}
@@ -118,6 +120,7 @@ public final class PlacementInput {
     final int[][] baseExamples;
     final Map<String, Integer> gpuByUuid;
     final Map<String, Integer> hostById;
+    final Map<String, List<String>> uuidConflicts;
     private final ConcurrentHashMap<PlacementView.Key, PlacementView> views = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger memoised = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -130,7 +133,8 @@ public final class PlacementInput {
             int[] baseCounts,
             int[][] baseExamples,
             Map<String, Integer> gpuByUuid,
-            Map<String, Integer> hostById) {
+            Map<String, Integer> hostById,
+            Map<String, List<String>> uuidConflicts) {
         this.gpus = gpus;
         this.hosts = hosts;
         this.types = types;
@@ -140,6 +144,15 @@ public final class PlacementInput {
         this.baseExamples = baseExamples;
         this.gpuByUuid = gpuByUuid;
         this.hostById = hostById;
+        this.uuidConflicts = uuidConflicts;
+    }
+
+    /**
+     * pGPU UUIDs reported by more than one host, each with those hosts (host id order): every pGPU with such
+     * a UUID is rejected as {@link RejectionReason#GPU_UUID_CONFLICT}. Empty in a healthy fleet.
+     */
+    public Map<String, List<String>> uuidConflicts() {
+        return uuidConflicts;
     }
 
     /**

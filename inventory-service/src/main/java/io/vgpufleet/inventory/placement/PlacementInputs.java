@@ -68,6 +68,24 @@ public final class PlacementInputs {
             Set<String> staleHosts,
             Map<String, ? extends Collection<NvlinkLink>> nvlinkByHost,
             @Nullable PlacementInput previous) {
+        return from(snapshots, healthByGpu, cordonedGpus, staleHosts, nvlinkByHost, Map.of(), previous);
+    }
+
+    /**
+     * As {@link #from(Collection, Map, Set, Set, Map, PlacementInput)}, with the vGPUs that claims hold and
+     * the snapshots do not show yet ({@code heldByHost}: host id to pGPU UUID to type id to count): each
+     * counts as resident on its pGPU (fill, one type per homogeneous pGPU, the type's maximum) and takes one
+     * instance of what the snapshot says is available (on a heterogeneous pGPU, its framebuffer from every
+     * type, rounded up), as the claim ledger counts it.
+     */
+    public static PlacementInput from(
+            Collection<HostSnapshot> snapshots,
+            Map<String, GpuHealth> healthByGpu,
+            Set<String> cordonedGpus,
+            Set<String> staleHosts,
+            Map<String, ? extends Collection<NvlinkLink>> nvlinkByHost,
+            Map<String, Map<String, Map<String, Integer>>> heldByHost,
+            @Nullable PlacementInput previous) {
         List<HostSnapshot> sorted = new ArrayList<>(snapshots);
         sorted.sort(Comparator.comparing(HostSnapshot::hostId));
         for (int i = 1; i < sorted.size(); i++) {
@@ -75,6 +93,8 @@ public final class PlacementInputs {
                 throw new IllegalArgumentException("two snapshots for host " + sorted.get(i).hostId());
             }
         }
+
+        Map<String, List<String>> conflicts = uuidConflicts(sorted);
 
         Catalog catalog = new Catalog();
         Map<String, Integer> maxById = new HashMap<>();
@@ -107,6 +127,9 @@ public final class PlacementInputs {
             for (Vgpu vgpu : host.vgpus()) {
                 residents.computeIfAbsent(vgpu.gpuUuid(), g -> new HashMap<>()).merge(vgpu.typeId(), 1, Integer::sum);
             }
+            Map<String, Map<String, Integer>> held = heldByHost.getOrDefault(host.hostId(), Map.of());
+            held.forEach((gpuUuid, byType) -> byType.forEach((typeId, count) ->
+                    residents.computeIfAbsent(gpuUuid, g -> new HashMap<>()).merge(typeId, count, Integer::sum)));
             List<PhysicalGpu> hostGpus = new ArrayList<>(host.gpus());
             hostGpus.sort(Comparator.comparing(PhysicalGpu::pciBdf).thenComparing(PhysicalGpu::uuid));
             if (hostGpus.size() > 64) {
@@ -129,7 +152,7 @@ public final class PlacementInputs {
 
             int hostIndex = hosts.size();
             Host reusable = previous == null ? null
-                    : reusable(previous, host, stale, masks, healthByGpu, cordonedGpus, types);
+                    : reusable(previous, host, stale, masks, healthByGpu, cordonedGpus, types, conflicts, held);
             if (reusable != null) {
                 int[] hostGpuIndexes = new int[reusable.gpus().length];
                 for (int i = 0; i < hostGpuIndexes.length; i++) {
@@ -149,7 +172,7 @@ public final class PlacementInputs {
                             was.cordoned(), was.hostStale(), was.managerDown(), was.eccBlocksVgpu(), was.baseReason(),
                             signature, was.slots(), was.residentByType(), was.fill(), was.nvlinkMask()));
                 }
-                hosts.add(new Host(hostIndex, host.hostId(), hostGpuIndexes, reusable.fill(), host));
+                hosts.add(new Host(hostIndex, host.hostId(), hostGpuIndexes, reusable.fill(), host, held));
                 continue;
             }
 
@@ -167,7 +190,8 @@ public final class PlacementInputs {
                 GpuHealth health = healthByGpu.getOrDefault(gpu.uuid(), GpuHealth.HEALTHY);
                 boolean cordoned = cordonedGpus.contains(gpu.uuid());
                 boolean eccBlocks = driverRefusesEcc && gpu.eccMode() == EccMode.ON;
-                RejectionReason base = stale ? RejectionReason.HOST_STALE
+                RejectionReason base = conflicts.containsKey(gpu.uuid()) ? RejectionReason.GPU_UUID_CONFLICT
+                        : stale ? RejectionReason.HOST_STALE
                         : managerDown ? RejectionReason.VGPU_MANAGER_DOWN
                         : cordoned ? RejectionReason.CORDONED
                         : health != GpuHealth.HEALTHY ? RejectionReason.UNHEALTHY
@@ -200,9 +224,10 @@ public final class PlacementInputs {
                     residentTotal += n;
                 }
                 Slot[] slots = new Slot[distinct];
+                Map<String, Integer> heldHere = held.getOrDefault(gpu.uuid(), Map.of());
                 for (int position = 0; position < distinct; position++) {
                     slots[position] = slot(types[typeIndexes[position]], capacities[position], gpu, resident, residentTotal,
-                            fills[i], hostFill);
+                            fills[i], hostFill, heldUnits(gpu, heldHere, capacities[position]));
                 }
                 int[] signatureTypeIndexes = Arrays.copyOf(typeIndexes, distinct);
                 int signature = signatureIds.computeIfAbsent(new SignatureKey(signatureTypeIndexes), k -> {
@@ -215,9 +240,33 @@ public final class PlacementInputs {
                         gpu.numaNode(), gpu.eccMode(), gpu.heterogeneousMode(), health, cordoned, stale, managerDown,
                         eccBlocks, base, signature, slots, resident, fills[i], masks[i]));
             }
-            hosts.add(new Host(hostIndex, host.hostId(), hostGpuIndexes, hostFill, host));
+            hosts.add(new Host(hostIndex, host.hostId(), hostGpuIndexes, hostFill, host, held));
         }
-        return index(gpus.toArray(Gpu[]::new), hosts.toArray(Host[]::new), types, typeIndexesById, signatureTypes);
+        return index(gpus.toArray(Gpu[]::new), hosts.toArray(Host[]::new), types, typeIndexesById, signatureTypes,
+                conflicts);
+    }
+
+    /**
+     * pGPU UUIDs that more than one host reports (or one host twice), each with the hosts, sorted. A UUID
+     * names one physical device: two hosts reporting it means a snapshot is wrong (a cloned host, a
+     * simulator's fixed UUIDs, a misconfigured agent), and either could be. Those pGPUs are rejected as
+     * {@link RejectionReason#GPU_UUID_CONFLICT}; every other pGPU of those hosts and the fleet is unaffected.
+     */
+    static Map<String, List<String>> uuidConflicts(List<HostSnapshot> sorted) {
+        Map<String, List<String>> hostsByUuid = new HashMap<>();
+        Map<String, List<String>> conflicts = new HashMap<>();
+        for (HostSnapshot host : sorted) {
+            for (PhysicalGpu gpu : host.gpus()) {
+                List<String> reporters = hostsByUuid.computeIfAbsent(gpu.uuid(), u -> new ArrayList<>(1));
+                reporters.add(host.hostId());
+                if (reporters.size() > 1) {
+                    conflicts.put(gpu.uuid(), reporters);
+                }
+            }
+        }
+        Map<String, List<String>> frozen = new HashMap<>();
+        conflicts.forEach((uuid, hosts) -> frozen.put(uuid, List.copyOf(hosts)));
+        return Map.copyOf(frozen);
     }
 
     /**
@@ -227,20 +276,22 @@ public final class PlacementInputs {
      * fill read a fleet-wide maximum that may have moved).
      */
     private static @Nullable Host reusable(PlacementInput previous, HostSnapshot host, boolean stale, long[] masks,
-            Map<String, GpuHealth> healthByGpu, Set<String> cordonedGpus, TypeInfo[] types) {
+            Map<String, GpuHealth> healthByGpu, Set<String> cordonedGpus, TypeInfo[] types,
+            Map<String, List<String>> conflicts, Map<String, Map<String, Integer>> held) {
         Integer index = previous.hostById.get(host.hostId());
         if (index == null) {
             return null;
         }
         Host was = previous.hosts[index];
-        if (was.source() != host || was.gpus().length != masks.length) {
+        if (was.source() != host || was.gpus().length != masks.length || !was.held().equals(held)) {
             return null;
         }
         for (int i = 0; i < masks.length; i++) {
             Gpu gpu = previous.gpus[was.gpus()[i]];
             if (gpu.hostStale() != stale || gpu.nvlinkMask() != masks[i]
                     || gpu.health() != healthByGpu.getOrDefault(gpu.uuid(), GpuHealth.HEALTHY)
-                    || gpu.cordoned() != cordonedGpus.contains(gpu.uuid())) {
+                    || gpu.cordoned() != cordonedGpus.contains(gpu.uuid())
+                    || (gpu.baseReason() == RejectionReason.GPU_UUID_CONFLICT) != conflicts.containsKey(gpu.uuid())) {
                 return null;
             }
             for (Slot slot : gpu.slots()) {
@@ -263,16 +314,16 @@ public final class PlacementInputs {
     }
 
     private static PlacementInput index(
-            Gpu[] gpus, Host[] hosts, TypeInfo[] types, Map<String, int[]> typeIndexesById, List<int[]> signatureTypes) {
+            Gpu[] gpus, Host[] hosts, TypeInfo[] types, Map<String, int[]> typeIndexesById, List<int[]> signatureTypes,
+            Map<String, List<String>> conflicts) {
         int reasons = RejectionReason.values().length;
         int[] baseCounts = new int[reasons];
         List<List<Integer>> baseExamples = lists(reasons);
         List<List<Integer>> signatureGpus = lists(signatureTypes.size());
         Map<String, Integer> gpuByUuid = new HashMap<>(gpus.length * 2);
         for (Gpu gpu : gpus) {
-            if (gpuByUuid.put(gpu.uuid(), gpu.index()) != null) {
-                throw new IllegalArgumentException("pGPU " + gpu.uuid() + " is reported by two hosts");
-            }
+            // a conflicting UUID maps to its first pGPU (host id order); every pGPU of it is rejected anyway
+            gpuByUuid.putIfAbsent(gpu.uuid(), gpu.index());
             RejectionReason base = gpu.baseReason();
             if (base != null) {
                 baseCounts[base.ordinal()]++;
@@ -295,7 +346,7 @@ public final class PlacementInputs {
         }
         PlacementInput input = new PlacementInput(gpus, hosts, types, Map.copyOf(typeIndexesById), signatures, baseCounts,
                 baseExampleArrays, java.util.Collections.unmodifiableMap(gpuByUuid),
-                java.util.Collections.unmodifiableMap(hostById));
+                java.util.Collections.unmodifiableMap(hostById), conflicts);
         // the commonest request, one vGPU of a named type, never waits for its view
         for (int[] sameId : typeIndexesById.values()) {
             if (sameId.length == 1) {
@@ -344,18 +395,45 @@ public final class PlacementInputs {
     }
 
     private static Slot slot(TypeInfo type, VgpuTypeCapacity capacity, PhysicalGpu gpu, Map<String, Integer> resident,
-            int residentTotal, double gpuFill, double hostFill) {
+            int residentTotal, double gpuFill, double hostFill, int held) {
+        int available = Math.max(0, capacity.availableInstances() - held);
         int here = resident.getOrDefault(capacity.typeId(), 0);
         boolean otherResident = residentTotal > here;
         RejectionReason state = !gpu.heterogeneousMode() && otherResident ? RejectionReason.OTHER_TYPE_RESIDENT
                 : here >= capacity.maxInstances() ? RejectionReason.MAX_INSTANCES
-                : capacity.availableInstances() <= 0 ? RejectionReason.NO_CAPACITY
+                : available <= 0 ? RejectionReason.NO_CAPACITY
                 : null;
         boolean oneToOne = isOneToOne(capacity.maxInstances(), capacity.framebufferMib(), gpu.memoryMib());
         double fillAfter = Math.min(1.0, gpuFill + (capacity.maxInstances() > 0 ? 1.0 / capacity.maxInstances() : 1.0));
         double pack = (residentTotal > 0 ? 4 : 0) + 2 * fillAfter + hostFill;
         double spread = 4 * (1 - gpuFill) + 2 * (1 - hostFill);
-        return new Slot(type, capacity.availableInstances(), here, state, oneToOne, quantise(pack), quantise(spread));
+        return new Slot(type, available, here, state, oneToOne, quantise(pack), quantise(spread));
+    }
+
+    /**
+     * Instances of {@code type} that the held vGPUs on a pGPU take from what its snapshot says is available:
+     * on a homogeneous pGPU those of the type; on a heterogeneous one the framebuffer of all of them in units
+     * of the type's framebuffer, rounded up (the claim ledger's rule).
+     */
+    static int heldUnits(PhysicalGpu gpu, Map<String, Integer> held, VgpuTypeCapacity type) {
+        if (held.isEmpty()) {
+            return 0;
+        }
+        if (!gpu.heterogeneousMode() || type.framebufferMib() <= 0) {
+            return held.getOrDefault(type.typeId(), 0);
+        }
+        long framebuffer = 0;
+        for (Map.Entry<String, Integer> entry : held.entrySet()) {
+            long size = type.framebufferMib();
+            for (VgpuTypeCapacity listed : gpu.types()) {
+                if (listed.typeId().equals(entry.getKey())) {
+                    size = listed.framebufferMib();
+                    break;
+                }
+            }
+            framebuffer += size * entry.getValue();
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (framebuffer + type.framebufferMib() - 1) / type.framebufferMib());
     }
 
     /** A 1:1 type takes the whole pGPU: one instance at most, or a framebuffer as large as the pGPU's memory. */

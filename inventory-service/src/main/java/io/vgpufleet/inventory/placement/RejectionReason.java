@@ -10,6 +10,8 @@ package io.vgpufleet.inventory.placement;
  * host-wide conditions of a multi-vGPU request.
  */
 public enum RejectionReason {
+    GPU_UUID_CONFLICT("the pGPU's UUID is reported by more than one host: which host has it is unknown, so no host"
+            + " gets a vGPU on it until only one reports it"),
     HOST_STALE("the host's snapshot is stale: its agent has not reported recently"),
     VGPU_MANAGER_DOWN("the host's nvidia-vgpu-mgr is not running"),
     CORDONED("the pGPU is cordoned"),

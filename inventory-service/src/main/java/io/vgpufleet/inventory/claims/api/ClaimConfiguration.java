@@ -8,6 +8,7 @@ import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.inventory.claims.streams.ClaimStreams;
 import io.vgpufleet.inventory.claims.streams.ClaimTopology;
 import io.vgpufleet.inventory.fleet.FleetView;
+import io.vgpufleet.inventory.placement.HeldCapacity;
 import io.vgpufleet.inventory.placement.api.PlacementInputSource;
 import io.vgpufleet.service.messaging.InboundRecords;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
@@ -22,6 +23,8 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.kafka.support.KafkaNull;
 import org.springframework.messaging.Message;
 
 /**
@@ -39,18 +42,47 @@ class ClaimConfiguration {
         return new ClaimDirectory();
     }
 
+    /** The capacity active claims hold, for the placement input (placement does not propose it again). */
     @Bean
-    ClaimService claimService(FleetView fleet, PlacementInputSource inputs, ClaimDirectory directory,
-            EventPublisher publisher, Clock clock,
-            @Value("${vgpu.inventory.claims.max-attempts:8}") int maxAttempts,
-            @Value("${vgpu.inventory.claims.outcome-timeout:5s}") Duration outcomeTimeout,
-            @Value("${vgpu.inventory.claims.max-concurrent:64}") int maxConcurrent) {
-        return new ClaimService(fleet, inputs, directory, publisher, clock, maxAttempts, outcomeTimeout, maxConcurrent);
+    HeldCapacity heldCapacity(ClaimDirectory directory) {
+        return directory.heldCapacity();
     }
 
     @Bean
-    Consumer<Message<byte[]>> claimChanges(InboundRecords inbound, ClaimDirectory directory) {
-        return message -> directory.apply(inbound.read(message, ClaimChanged.class));
+    ClaimMeters claimMeters(MeterRegistry meters) {
+        return new ClaimMeters(meters);
+    }
+
+    @Bean
+    ClaimService claimService(FleetView fleet, PlacementInputSource inputs, ClaimDirectory directory,
+            EventPublisher publisher, Clock clock, ClaimMeters meters,
+            @Value("${vgpu.inventory.claims.max-attempts:8}") int maxAttempts,
+            @Value("${vgpu.inventory.claims.outcome-timeout:5s}") Duration outcomeTimeout,
+            @Value("${vgpu.inventory.claims.max-concurrent:64}") int maxConcurrent) {
+        return new ClaimService(fleet, inputs, directory, publisher, clock, maxAttempts, outcomeTimeout, maxConcurrent,
+                meters);
+    }
+
+    @Bean
+    Consumer<Message<byte[]>> claimChanges(InboundRecords inbound, ClaimDirectory directory, ClaimMeters meters) {
+        return message -> {
+            // the binder hands a tombstone over as a KafkaNull payload, whatever the declared type
+            Object payload = message.getPayload();
+            if (payload instanceof KafkaNull) {
+                // a tombstone: the ledger dropped a final claim after its retention
+                Object key = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
+                if (key instanceof byte[] bytes) {
+                    directory.forget(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
+                } else if (key instanceof String claimId) {
+                    directory.forget(claimId);
+                }
+                return;
+            }
+            directory.apply(inbound.read(message, ClaimChanged.class));
+            if (message.getHeaders().get(KafkaHeaders.RECEIVED_TIMESTAMP) instanceof Long producedAt) {
+                meters.reachedDirectory(producedAt, System.currentTimeMillis());
+            }
+        };
     }
 
     @Bean
@@ -59,13 +91,14 @@ class ClaimConfiguration {
     }
 
     @Bean
-    ClaimStreams claimStreams(EventCodec codec, MeterRegistry meters,
+    ClaimStreams claimStreams(EventCodec codec, ClaimMeters meters,
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
             @Value("${vgpu.inventory.claims.streams.application-id:inventory-service-claims}") String applicationId,
             @Value("${vgpu.inventory.claims.streams.processing-guarantee:exactly_once_v2}") String guarantee,
             @Value("${vgpu.inventory.claims.streams.state-dir:${java.io.tmpdir}/vgpu-inventory-claims}") String stateDir,
             @Value("${vgpu.inventory.claims.streams.commit-interval:50ms}") Duration commitInterval,
             @Value("${vgpu.inventory.claims.streams.expiry-interval:1s}") Duration expiryInterval,
+            @Value("${vgpu.inventory.claims.final-retention:24h}") Duration finalRetention,
             TopicCatalogueProvisioning provisioned) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -83,7 +116,7 @@ class ClaimConfiguration {
         // every commit cycle take seconds, and every claim wait for it
         config.put(StreamsConfig.producerPrefix("retry.backoff.ms"), 5);
         config.put(StreamsConfig.producerPrefix("retry.backoff.max.ms"), 50);
-        return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, new ClaimMeters(meters)), config);
+        return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, finalRetention, meters), config);
     }
 
     /** {@code /actuator/health} component {@code claimStream}: DOWN once the ledger stream has failed or stopped. */

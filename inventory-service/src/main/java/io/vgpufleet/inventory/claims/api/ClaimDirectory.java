@@ -2,8 +2,10 @@ package io.vgpufleet.inventory.claims.api;
 
 import io.vgpufleet.contracts.claims.ClaimChanged;
 import io.vgpufleet.contracts.claims.ClaimCommandRefused;
+import io.vgpufleet.contracts.claims.ClaimItem;
 import io.vgpufleet.inventory.claims.ledger.Capacity;
 import io.vgpufleet.inventory.claims.ledger.HostLedger;
+import io.vgpufleet.inventory.placement.HeldCapacity;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -40,6 +42,7 @@ public final class ClaimDirectory {
     private final Map<String, Map<String, ClaimChanged>> inFlight = new HashMap<>();
     private final Map<String, CompletableFuture<Outcome>> waiters = new ConcurrentHashMap<>();
     private long version;
+    private long activeVersion;
 
     /** Takes a claim change in: the claim's new state, and the outcome of the command that caused it. */
     public void apply(ClaimChanged change) {
@@ -47,15 +50,33 @@ public final class ClaimDirectory {
         synchronized (this) {
             byId.put(change.claimId(), change);
             Map<String, ClaimChanged> active = activeByHost.computeIfAbsent(change.hostId(), h -> new LinkedHashMap<>());
-            if (change.state().active()) {
-                active.put(change.claimId(), change);
-            } else {
-                active.remove(change.claimId());
+            ClaimChanged was = change.state().active() ? active.put(change.claimId(), change)
+                    : active.remove(change.claimId());
+            if (change.state().active() || was != null) {
+                activeVersion++;
             }
             waiter = settle(change.hostId(), change.commandId());
         }
         if (waiter != null) {
             waiter.complete(new Changed(change));
+        }
+    }
+
+    /**
+     * Forgets a claim whose tombstone came (its ledger drops a final claim after the retention): it is
+     * answered no more, here or after a restart.
+     */
+    public void forget(String claimId) {
+        synchronized (this) {
+            ClaimChanged was = byId.remove(claimId);
+            if (was != null) {
+                Map<String, ClaimChanged> active = activeByHost.get(was.hostId());
+                if (active != null && active.remove(claimId) != null) {
+                    activeVersion++;
+                }
+            }
+            version++;
+            notifyAll();
         }
     }
 
@@ -113,6 +134,41 @@ public final class ClaimDirectory {
             claims.addAll(inFlight.getOrDefault(hostId, Map.of()).values());
         }
         return new HostLedger(hostId, capacity, claims);
+    }
+
+    /**
+     * The active claims' vGPUs as {@link HeldCapacity}, for the placement input: a copy per call, versioned
+     * by the changes of active claims only (not by this instance's commands in flight, which
+     * {@link ClaimService} checks itself).
+     */
+    public HeldCapacity heldCapacity() {
+        return new HeldCapacity() {
+            @Override
+            public Map<String, List<HeldCapacity.HeldVgpu>> byHost() {
+                synchronized (ClaimDirectory.this) {
+                    Map<String, List<HeldCapacity.HeldVgpu>> held = new HashMap<>(activeByHost.size() * 2);
+                    activeByHost.forEach((hostId, claims) -> {
+                        if (!claims.isEmpty()) {
+                            List<HeldCapacity.HeldVgpu> vgpus = new ArrayList<>();
+                            for (ClaimChanged claim : claims.values()) {
+                                for (ClaimItem item : claim.items()) {
+                                    vgpus.add(new HeldCapacity.HeldVgpu(item.gpuUuid(), item.typeId(), item.vgpuUuid()));
+                                }
+                            }
+                            held.put(hostId, vgpus);
+                        }
+                    });
+                    return held;
+                }
+            }
+
+            @Override
+            public long version() {
+                synchronized (ClaimDirectory.this) {
+                    return activeVersion;
+                }
+            }
+        };
     }
 
     /** Rises with every change, refusal and settled command. */

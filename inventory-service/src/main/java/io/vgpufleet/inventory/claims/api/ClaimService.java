@@ -78,12 +78,13 @@ public final class ClaimService {
     private final int maxAttempts;
     private final Duration outcomeTimeout;
     private final Semaphore running;
+    private final ClaimMeters meters;
     private final Map<String, CachedCapacity> capacities = new ConcurrentHashMap<>();
 
     private record CachedCapacity(HostSnapshot snapshot, Capacity capacity) {}
 
     public ClaimService(FleetView fleet, PlacementInputSource inputs, ClaimDirectory directory, EventPublisher publisher,
-            Clock clock, int maxAttempts, Duration outcomeTimeout, int maxConcurrent) {
+            Clock clock, int maxAttempts, Duration outcomeTimeout, int maxConcurrent, ClaimMeters meters) {
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be 1 or more, was " + maxAttempts);
         }
@@ -98,18 +99,33 @@ public final class ClaimService {
         this.clock = clock;
         this.maxAttempts = maxAttempts;
         this.outcomeTimeout = outcomeTimeout;
+        this.meters = meters;
     }
 
     public Result claim(ClaimRequest request) throws InterruptedException {
+        long started = System.nanoTime();
+        String outcome = "unavailable";
+        try {
+            Result result = admitted(request);
+            outcome = result instanceof Granted ? "granted" : result instanceof Existing ? "existing" : "refused";
+            return result;
+        } finally {
+            meters.claimed(outcome, System.nanoTime() - started);
+        }
+    }
+
+    private Result admitted(ClaimRequest request) throws InterruptedException {
         var known = directory.claim(request.claimId());
         if (known.isPresent()) {
             return new Existing(known.get());
         }
         Duration bound = outcomeTimeout.multipliedBy(Math.max(2, maxAttempts));
+        long queuedAt = System.nanoTime();
         if (!running.tryAcquire(bound.toNanos(), TimeUnit.NANOSECONDS)) {
             throw new OutcomeUnavailableException("too many claims in progress on this instance; nothing was claimed,"
                     + " retry later");
         }
+        meters.queued.record(System.nanoTime() - queuedAt, TimeUnit.NANOSECONDS);
         try {
             known = directory.claim(request.claimId());
             return known.isPresent() ? new Existing(known.get()) : claim(request, System.nanoTime() + bound.toNanos());
@@ -128,11 +144,15 @@ public final class ClaimService {
         boolean first = true;
         while (attempts < maxAttempts && System.nanoTime() < deadline) {
             long seen = directory.version();
+            long roundStarted = System.nanoTime();
             PlacementRequest round = withAvoided(asked, avoidGpus, avoidHosts);
             PlacementResult placed = engine.place(round, inputs.current().input(), request.placement().policy(),
                     CANDIDATES_PER_ROUND);
+            meters.placed.record(System.nanoTime() - roundStarted, TimeUnit.NANOSECONDS);
             if (placed.candidates().isEmpty()) {
-                if (first) {
+                // the placement input counts held claims, so a later round can find nothing left: its
+                // reasons (MAX_INSTANCES, NO_CAPACITY...) are then the answer, not a 503
+                if (first || reasons.isEmpty()) {
                     for (Rejection rejection : placed.rejectionExamples()) {
                         add(reasons, seenReasons, new RefusalReason(rejection.hostId(), rejection.gpuUuid(),
                                 rejection.reason().name(), rejection.detail()));
@@ -156,7 +176,7 @@ public final class ClaimService {
                         heldByOwnInFlight = true;
                         continue;
                     }
-                    avoid(candidate, avoidGpus, avoidHosts);
+                    avoid(candidate, local, avoidGpus, avoidHosts);
                     local.forEach(reason -> add(reasons, seenReasons, of(candidate.hostId(), reason)));
                     progressed = true;
                     continue;
@@ -170,7 +190,7 @@ public final class ClaimService {
                 }
                 ClaimCommandRefused refusal = ((ClaimDirectory.Refused) outcome).refusal();
                 refusal.reasons().forEach(reason -> add(reasons, seenReasons, of(candidate.hostId(), reason)));
-                avoid(candidate, avoidGpus, avoidHosts);
+                avoid(candidate, refusal.reasons(), avoidGpus, avoidHosts);
                 if (attempts >= maxAttempts) {
                     break;
                 }
@@ -230,8 +250,13 @@ public final class ClaimService {
             ClaimCommand command) throws InterruptedException {
         CompletableFuture<ClaimDirectory.Outcome> waiter = directory.expect(commandId, asGranted);
         try {
+            long sent = System.nanoTime();
             publisher.publish(command).get(outcomeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-            return waiter.get(outcomeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            long acknowledged = System.nanoTime();
+            meters.produced.record(acknowledged - sent, TimeUnit.NANOSECONDS);
+            ClaimDirectory.Outcome outcome = waiter.get(outcomeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            meters.decided.record(System.nanoTime() - acknowledged, TimeUnit.NANOSECONDS);
+            return outcome;
         } catch (TimeoutException | ExecutionException failed) {
             directory.abandon(hostId, commandId);
             throw new OutcomeUnavailableException("no outcome from the claim ledger of host " + hostId + " within "
@@ -267,11 +292,30 @@ public final class ClaimService {
         return items;
     }
 
-    private static void avoid(Candidate candidate, Set<String> avoidGpus, Set<String> avoidHosts) {
+    /**
+     * Keeps a refused candidate out of the next placement round: a single pGPU by itself; for a multi-vGPU
+     * candidate the pGPUs the reasons name, so the host's other pGPUs can still form a set (concurrent
+     * two-vGPU claims on one host must not all lose the host for one full pair), or the whole host when a
+     * reason names none of its pGPUs.
+     */
+    private static void avoid(Candidate candidate, List<ClaimCommandRefused.Reason> why, Set<String> avoidGpus,
+            Set<String> avoidHosts) {
         if (candidate.gpus().size() == 1) {
             avoidGpus.add(candidate.gpuUuid());
-        } else {
+            return;
+        }
+        Set<String> named = new HashSet<>();
+        for (ClaimCommandRefused.Reason reason : why) {
+            if (reason.gpuUuid() == null) {
+                avoidHosts.add(candidate.hostId());
+                return;
+            }
+            named.add(reason.gpuUuid());
+        }
+        if (named.isEmpty()) {
             avoidHosts.add(candidate.hostId());
+        } else {
+            avoidGpus.addAll(named);
         }
     }
 

@@ -66,6 +66,9 @@ public final class ClaimTopology {
 
     public static final String LEDGERS = "claim-ledgers";
     public static final String EXPIRIES = "claim-expiries";
+    public static final String FINALS = "claim-finals";
+    /** How long a final (RELEASED, EXPIRED) claim stays in the claim topic and the directories by default. */
+    public static final Duration DEFAULT_FINAL_RETENTION = Duration.ofHours(24);
     static final String REQUESTS = "claim-requests";
     static final String SNAPSHOTS = "claim-host-snapshots";
     static final String LEDGER = "ledger";
@@ -83,22 +86,45 @@ public final class ClaimTopology {
         default void refused(String ceType) {}
 
         default void deadLettered(String topic, String reason) {}
+
+        /** A final claim's retention passed: its tombstone was sent. */
+        default void tombstoned() {}
+
+        /** A claim command produced at {@code producedAtMs} (its record timestamp) is being decided now. */
+        default void commandTaken(long producedAtMs, long nowMs) {}
     }
 
     private ClaimTopology() {}
 
     public static Topology build(EventCodec codec, Duration expiryInterval, Listener listener) {
+        return build(codec, expiryInterval, DEFAULT_FINAL_RETENTION, listener);
+    }
+
+    /**
+     * The topology; a claim that became final (RELEASED, EXPIRED) is tombstoned in the claim topic once
+     * {@code finalRetention} has passed (checked at the expiry punctuation), so the compacted topic and every
+     * instance's directory drop it; until then it is answered as it ended.
+     */
+    public static Topology build(EventCodec codec, Duration expiryInterval, Duration finalRetention, Listener listener) {
+        if (finalRetention.isNegative()) {
+            throw new IllegalArgumentException("finalRetention must not be negative, was " + finalRetention);
+        }
         Topology topology = new Topology();
         topology.addSource(REQUESTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 TopicCatalogue.CLAIM_REQUESTS.name());
         topology.addSource(SNAPSHOTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 TopicCatalogue.HOST_SNAPSHOTS.name());
-        topology.addProcessor(LEDGER, () -> new LedgerProcessor(codec, expiryInterval, listener), REQUESTS, SNAPSHOTS);
+        topology.addProcessor(LEDGER, () -> new LedgerProcessor(codec, expiryInterval, finalRetention, listener), REQUESTS,
+                SNAPSHOTS);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(LEDGERS), Serdes.String(), new HostLedgerSerde())
                 .withLoggingEnabled(Map.of()), LEDGER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(EXPIRIES), Serdes.String(), Serdes.String())
+                .withLoggingEnabled(Map.of()), LEDGER);
+        // final claims by when they became final (expiryKey layout) to host id: what to tombstone when
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(FINALS), Serdes.String(), Serdes.String())
                 .withLoggingEnabled(Map.of()), LEDGER);
         Serializer<Outbound> bytes = (topic, outbound) -> outbound.value();
         topology.addSink(CLAIMS_OUT, TopicCatalogue.CLAIMS.name(), new ByteArraySerializer(), bytes, LEDGER);
@@ -114,7 +140,7 @@ public final class ClaimTopology {
     }
 
     /** A value on its way out; {@code partition} is the dead letter's original partition, or -1 (by key). */
-    record Outbound(String topic, byte[] value, int partition) {}
+    record Outbound(String topic, byte @Nullable [] value, int partition) {}
 
     /** A dead letter keeps its record's partition; the dead-letter topic has the same partition count. */
     static final class SamePartition implements StreamPartitioner<byte[], Outbound> {
@@ -130,14 +156,24 @@ public final class ClaimTopology {
 
         private final EventCodec codec;
         private final Duration expiryInterval;
+        private final Duration finalRetention;
         private final Listener listener;
         private @Nullable ProcessorContext<byte[], Outbound> context;
         private @Nullable KeyValueStore<String, HostLedger> ledgers;
         private @Nullable KeyValueStore<String, String> expiries;
+        private @Nullable KeyValueStore<String, String> finals;
+        /**
+         * The ledgers this task has read or written, as objects: the store holds them as JSON, and reading a
+         * host's ledger back at every command (a few hundred claims on a packed host) cost more than deciding
+         * the command. Written through on every put; cleared at every init, so a task revived after an aborted
+         * transaction reads the store again.
+         */
+        private final Map<String, HostLedger> cached = new java.util.HashMap<>();
 
-        LedgerProcessor(EventCodec codec, Duration expiryInterval, Listener listener) {
+        LedgerProcessor(EventCodec codec, Duration expiryInterval, Duration finalRetention, Listener listener) {
             this.codec = codec;
             this.expiryInterval = expiryInterval;
+            this.finalRetention = finalRetention;
             this.listener = listener;
         }
 
@@ -146,6 +182,8 @@ public final class ClaimTopology {
             this.context = processorContext;
             this.ledgers = processorContext.getStateStore(LEDGERS);
             this.expiries = processorContext.getStateStore(EXPIRIES);
+            this.finals = processorContext.getStateStore(FINALS);
+            this.cached.clear();
             processorContext.schedule(expiryInterval, PunctuationType.WALL_CLOCK_TIME, this::expire);
         }
 
@@ -174,6 +212,7 @@ public final class ClaimTopology {
                             + ": a claim must be keyed by its host to be serialised with the host's other claims");
                     return;
                 }
+                listener.commandTaken(record.timestamp(), context().currentSystemTimeMs());
                 HostLedger before = ledger(claimCommand.hostId());
                 String ceType = envelope.type().ceType();
                 HostLedger.Outcome outcome;
@@ -209,17 +248,51 @@ public final class ClaimTopology {
                 range.forEachRemaining(due::add);
             }
             for (KeyValue<String, String> entry : due) {
-                HostLedger before = ledgers().get(entry.value);
-                if (before == null) {
+                HostLedger before = ledger(entry.value);
+                commit(before, before.expire(now), timestamp);
+                // the claim due has expired and left the index; an entry left over (a ledger gone) goes too
+                if (expiries().get(entry.key) != null) {
                     expiries().delete(entry.key);
+                }
+            }
+            tombstoneFinals(now, timestamp);
+        }
+
+        /** Tombstones the claims final for longer than the retention, oldest first. */
+        private void tombstoneFinals(Instant now, long timestamp) {
+            if (finalRetention.isZero()) {
+                // zero keeps final claims for ever (the behaviour before retention existed)
+                return;
+            }
+            List<String> due = new ArrayList<>();
+            try (KeyValueIterator<String, String> range = finals().range(expiryKey(Instant.EPOCH, ""),
+                    expiryKey(now.minus(finalRetention), "~"))) {
+                range.forEachRemaining(entry -> due.add(entry.key));
+            }
+            for (String key : due) {
+                String claimId = key.substring(key.indexOf('|') + 1);
+                String hostId = finals().get(key);
+                HostLedger ledger = hostId == null ? null : ledger(hostId);
+                if (ledger != null && ledger.claim(claimId).isPresent()) {
+                    // the id was claimed again on this host meanwhile: its record is the new claim's
+                    finals().delete(key);
                     continue;
                 }
-                commit(before, before.expire(now), timestamp);
+                context().forward(new Record<>(claimId.getBytes(UTF_8),
+                        new Outbound(TopicCatalogue.CLAIMS.name(), null, -1), timestamp), CLAIMS_OUT);
+                finals().delete(key);
+                listener.tombstoned();
             }
         }
 
         private HostLedger ledger(String hostId) {
-            HostLedger held = ledgers().get(hostId);
+            HostLedger held = cached.get(hostId);
+            if (held == null) {
+                held = ledgers().get(hostId);
+                if (held != null) {
+                    cached.put(hostId, held);
+                }
+            }
             return held != null ? held : HostLedger.empty(hostId);
         }
 
@@ -228,25 +301,46 @@ public final class ClaimTopology {
             if (after != before) {
                 reindex(before, after);
                 ledgers().put(after.hostId(), after);
+                cached.put(after.hostId(), after);
             }
             for (ClaimChanged change : outcome.changes()) {
                 listener.changed(change);
                 forward(CLAIMS_OUT, change, timestamp);
+                if (!change.state().active()) {
+                    finals().put(expiryKey(change.changedAt(), change.claimId()), change.hostId());
+                }
             }
         }
 
-        /** Keeps the expiry index in step: GRANTED claims of the old ledger out, those of the new one in. */
+        /**
+         * Keeps the expiry index in step: the entries of GRANTED claims that the old ledger has and the new
+         * one has not (expired, released, confirmed, extended) out, the new ones in. Only the difference is
+         * written: every write is a changelog record in the transaction, and rewriting every GRANTED claim
+         * of a host at each command made a command cost in proportion to the host's claims.
+         */
         private void reindex(HostLedger before, HostLedger after) {
-            for (ClaimChanged claim : before.claims()) {
-                if (claim.state() == ClaimState.GRANTED) {
-                    expiries().delete(expiryKey(claim.expiresAt(), claim.claimId()));
+            Set<String> was = grantedKeys(before);
+            Set<String> now = grantedKeys(after);
+            for (String key : was) {
+                if (!now.contains(key)) {
+                    expiries().delete(key);
                 }
             }
-            for (ClaimChanged claim : after.claims()) {
-                if (claim.state() == ClaimState.GRANTED) {
-                    expiries().put(expiryKey(claim.expiresAt(), claim.claimId()), after.hostId());
+            for (String key : now) {
+                if (!was.contains(key)) {
+                    expiries().put(key, after.hostId());
                 }
             }
+        }
+
+        private static Set<String> grantedKeys(HostLedger ledger) {
+            Set<String> keys = new java.util.HashSet<>();
+            for (ClaimChanged claim : ledger.claims()) {
+                if (claim.state() == ClaimState.GRANTED) {
+                    keys.add(expiryKey(claim.expiresAt(), claim.claimId()));
+                }
+            }
+            return keys;
         }
 
         private void forward(String sink, Object payload, long timestamp) {
@@ -277,6 +371,10 @@ public final class ClaimTopology {
 
         private KeyValueStore<String, String> expiries() {
             return java.util.Objects.requireNonNull(expiries, "init not called");
+        }
+
+        private KeyValueStore<String, String> finals() {
+            return java.util.Objects.requireNonNull(finals, "init not called");
         }
     }
 }

@@ -1,7 +1,11 @@
 package io.vgpufleet.inventory.placement.api;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vgpufleet.inventory.placement.FleetConditions;
+import io.vgpufleet.inventory.placement.HeldCapacity;
 import io.vgpufleet.inventory.fleet.FleetView;
+import io.vgpufleet.inventory.fleet.InventoryMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -19,7 +23,8 @@ import org.springframework.context.annotation.Configuration;
 class PlacementApiConfiguration {
 
     @Bean(destroyMethod = "close")
-    PlacementInputSource placementInputSource(FleetView fleet, FleetConditions conditions, Clock clock,
+    PlacementInputSource placementInputSource(FleetView fleet, FleetConditions conditions, HeldCapacity held, Clock clock,
+            MeterRegistry meters,
             @Value("${vgpu.inventory.stale-after:60s}") Duration staleAfter,
             @Value("${vgpu.inventory.placement-rebuild-interval:1s}") Duration rebuildInterval) {
         // not a bean: an Executor bean would displace Spring Boot's own task executor
@@ -28,6 +33,10 @@ class PlacementApiConfiguration {
             thread.setDaemon(true);
             return thread;
         });
-        return new PlacementInputSource(fleet, conditions, clock, staleAfter, rebuildInterval, rebuilds);
+        PlacementInputSource source = new PlacementInputSource(fleet, conditions, held, clock, staleAfter,
+                rebuildInterval, rebuilds);
+        Gauge.builder(InventoryMetrics.GPU_UUID_CONFLICTS, source, PlacementInputSource::uuidConflicts)
+                .description("pGPU UUIDs reported by more than one host, excluded from placement").register(meters);
+        return source;
     }
 }

@@ -3,21 +3,27 @@ package io.vgpufleet.inventory.placement.api;
 import io.vgpufleet.inventory.placement.FleetConditions;
 import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.inventory.fleet.FleetView;
+import io.vgpufleet.contracts.host.Vgpu;
 import io.vgpufleet.inventory.placement.FragmentationReport;
+import io.vgpufleet.inventory.placement.HeldCapacity;
 import io.vgpufleet.inventory.placement.PlacementInput;
 import io.vgpufleet.inventory.placement.PlacementInputs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@link PlacementInput} for the fleet as it is now, built from the {@link FleetView} when the view
@@ -34,8 +40,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class PlacementInputSource implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(PlacementInputSource.class);
+
     /** An input and what it was built from. */
-    public record Built(PlacementInput input, long fleetVersion, long conditionsVersion, Instant builtAt,
+    public record Built(PlacementInput input, long fleetVersion, long conditionsVersion, long heldVersion, Instant builtAt,
             Instant nextStaleAt, AtomicReference<@Nullable FragmentationReport> capacity) {
 
         /** The fragmentation report of this input, worked out on first use. */
@@ -51,6 +59,7 @@ public final class PlacementInputSource implements AutoCloseable {
 
     private final FleetView fleet;
     private final FleetConditions conditions;
+    private final HeldCapacity heldCapacity;
     private final Clock clock;
     private final Duration staleAfter;
     private final Duration minRebuildInterval;
@@ -60,6 +69,15 @@ public final class PlacementInputSource implements AutoCloseable {
 
     public PlacementInputSource(FleetView fleet, FleetConditions conditions, Clock clock, Duration staleAfter,
             Duration minRebuildInterval, Executor rebuilds) {
+        this(fleet, conditions, HeldCapacity.NONE, clock, staleAfter, minRebuildInterval, rebuilds);
+    }
+
+    /**
+     * As above, with the capacity claims hold ({@code held}, the claim directory): the input counts their
+     * vGPUs that the snapshots do not show yet, and is rebuilt when they change.
+     */
+    public PlacementInputSource(FleetView fleet, FleetConditions conditions, HeldCapacity held, Clock clock,
+            Duration staleAfter, Duration minRebuildInterval, Executor rebuilds) {
         if (staleAfter.isNegative() || staleAfter.isZero()) {
             throw new IllegalArgumentException("staleAfter must be positive, was " + staleAfter);
         }
@@ -68,6 +86,7 @@ public final class PlacementInputSource implements AutoCloseable {
         }
         this.fleet = fleet;
         this.conditions = conditions;
+        this.heldCapacity = held;
         this.clock = clock;
         this.staleAfter = staleAfter;
         this.minRebuildInterval = minRebuildInterval;
@@ -108,6 +127,15 @@ public final class PlacementInputSource implements AutoCloseable {
         return latest != null ? latest : now;
     }
 
+    /**
+     * pGPU UUIDs that more than one host reports in the input held now (0 before the first build): those
+     * pGPUs are excluded from placement ({@code GPU_UUID_CONFLICT}); a gauge for operators.
+     */
+    public int uuidConflicts() {
+        Built now = held;
+        return now == null ? 0 : now.input().uuidConflicts().size();
+    }
+
     /** Stops the rebuild executor if it is one this source may stop (an {@link ExecutorService}). */
     @Override
     public void close() {
@@ -118,19 +146,28 @@ public final class PlacementInputSource implements AutoCloseable {
 
     private boolean outOfDate(Built built, Instant at) {
         return built.fleetVersion() != fleet.version() || built.conditionsVersion() != conditions.version()
+                || built.heldVersion() != heldCapacity.version()
                 || !at.isBefore(built.nextStaleAt());
     }
 
     private Built build(@Nullable Built previous) {
         long fleetVersion = fleet.version();
         long conditionsVersion = conditions.version();
+        long heldVersion = heldCapacity.version();
+        Map<String, List<HeldCapacity.HeldVgpu>> heldVgpus = heldCapacity.byHost();
         Instant at = clock.instant();
         List<FleetView.HostEntry> hosts = fleet.hosts();
         List<HostSnapshot> snapshots = new ArrayList<>(hosts.size());
         Set<String> stale = new HashSet<>();
         Instant nextStaleAt = Instant.MAX;
+        Map<String, Map<String, Map<String, Integer>>> heldByHost = new HashMap<>();
         for (FleetView.HostEntry host : hosts) {
             snapshots.add(host.snapshot());
+            Map<String, Map<String, Integer>> heldHere = notShown(host.snapshot(),
+                    heldVgpus.getOrDefault(host.snapshot().hostId(), List.of()));
+            if (!heldHere.isEmpty()) {
+                heldByHost.put(host.snapshot().hostId(), heldHere);
+            }
             Instant staleAt = host.lastSeenAt().plus(staleAfter);
             if (!at.isBefore(staleAt)) {
                 stale.add(host.snapshot().hostId());
@@ -139,10 +176,33 @@ public final class PlacementInputSource implements AutoCloseable {
             }
         }
         PlacementInput input = PlacementInputs.from(snapshots, conditions.health(), conditions.cordonedGpus(), stale,
-                conditions.nvlinkByHost(), previous == null ? null : previous.input());
+                conditions.nvlinkByHost(), heldByHost, previous == null ? null : previous.input());
         if (previous != null) {
             input.prepareShapesOf(previous.input());
         }
-        return new Built(input, fleetVersion, conditionsVersion, at, nextStaleAt, new AtomicReference<>());
+        if (!input.uuidConflicts().isEmpty()
+                && (previous == null || !previous.input().uuidConflicts().equals(input.uuidConflicts()))) {
+            log.warn("{} pGPU UUID(s) reported by more than one host, excluded from placement (GPU_UUID_CONFLICT) until"
+                    + " only one host reports each: {}", input.uuidConflicts().size(), input.uuidConflicts());
+        }
+        return new Built(input, fleetVersion, conditionsVersion, heldVersion, at, nextStaleAt, new AtomicReference<>());
+    }
+
+    /** pGPU UUID to type id to count of the held vGPUs that the snapshot does not show (those it shows it counts). */
+    private static Map<String, Map<String, Integer>> notShown(HostSnapshot snapshot, List<HeldCapacity.HeldVgpu> vgpus) {
+        if (vgpus.isEmpty()) {
+            return Map.of();
+        }
+        Set<String> shown = new HashSet<>();
+        for (Vgpu vgpu : snapshot.vgpus()) {
+            shown.add(vgpu.uuid());
+        }
+        Map<String, Map<String, Integer>> counts = new HashMap<>();
+        for (HeldCapacity.HeldVgpu vgpu : vgpus) {
+            if (!shown.contains(vgpu.vgpuUuid())) {
+                counts.computeIfAbsent(vgpu.gpuUuid(), g -> new HashMap<>()).merge(vgpu.typeId(), 1, Integer::sum);
+            }
+        }
+        return counts;
     }
 }

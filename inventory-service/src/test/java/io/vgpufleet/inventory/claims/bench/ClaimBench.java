@@ -14,6 +14,7 @@ import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.inventory.InventoryServiceApplication;
 import io.vgpufleet.inventory.claims.streams.ClaimStreams;
+import io.vgpufleet.service.testing.TestTokens;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -35,7 +36,12 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.distribution.HistogramSnapshot;
+import io.micrometer.core.instrument.distribution.ValueAtPercentile;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.streams.KafkaStreams;
@@ -64,6 +70,14 @@ public final class ClaimBench {
     private static final int GPUS = 8;
     private static final int PER_GPU = 16;
 
+    /*
+     * Every service is an OAuth2 resource server: reads need a viewer token, writes an operator token. The
+     * test-jar of service-support on the classpath gives the started context the key of TestTokens
+     * (TestKeyEnvironment), as for the ITs; one token per role serves the whole run (valid for an hour).
+     */
+    private static final String VIEWER = TestTokens.bearer(TestTokens.VIEWER);
+    private static final String OPERATOR = TestTokens.bearer(TestTokens.OPERATOR);
+
     private ClaimBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -84,13 +98,13 @@ public final class ClaimBench {
         String bootstrap = broker.getBrokersAsString();
         Path state = Files.createTempDirectory("claim-bench");
         ConfigurableApplicationContext service = new SpringApplicationBuilder(InventoryServiceApplication.class).run(
-                "--server.port=0", "--spring.kafka.bootstrap-servers=" + bootstrap,
+                concat(List.of("--server.port=0", "--spring.kafka.bootstrap-servers=" + bootstrap,
                 "--vgpu.inventory.claims.streams.application-id=claim-bench",
                 "--vgpu.inventory.claims.streams.state-dir=" + state,
                 "--server.tomcat.threads.max=" + Math.max(200, concurrency + 16),
                 // the fleet is published once: no host may go stale during the run
                 "--vgpu.inventory.stale-after=1h",
-                "--logging.level.root=WARN", "--logging.level.org.apache.kafka.streams=INFO");
+                "--logging.level.root=WARN", "--logging.level.org.apache.kafka.streams=INFO"), serviceArgs(args)));
         try {
             EventPublisher publisher = service.getBean(EventPublisher.class);
             for (int h = 0; h < HOSTS; h++) {
@@ -113,6 +127,10 @@ public final class ClaimBench {
             System.out.printf("claims: %,.0f claims/s; latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
                     claimRate, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999), sorted[sorted.length - 1] / 1e6);
 
+            stages(service.getBean(MeterRegistry.class));
+            System.out.printf("load average after the claims: %.2f%n",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+
             int recordSize = EventCodec.toJson(sampleCommand()).length;
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
                 admin.createTopics(List.of(new NewTopic("bench-raw-producer", 12, (short) 1))).all().get();
@@ -126,10 +144,27 @@ public final class ClaimBench {
             double rawRate = Double.parseDouble(last.replaceAll(".*sent, ([0-9.]+) records/sec.*", "$1"));
             System.out.printf("ratio: claims/s / raw producer records/s = %.3f %% (target >= 25 %%); claim p99 %.1f ms"
                     + " (target <= 250 ms)%n", 100 * claimRate / rawRate, ms(sorted, 0.99));
+            System.out.printf("load average at the end: %.2f%n",
+                    ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         } finally {
             service.close();
             broker.destroy();
         }
+    }
+
+    /** Options after the third argument go to the service, e.g. {@code --vgpu.inventory.claims.streams.commit-interval=100ms}. */
+    private static List<String> serviceArgs(String[] args) {
+        List<String> extra = args.length > 3 ? List.of(args).subList(3, args.length) : List.of();
+        if (!extra.isEmpty()) {
+            System.out.println("service options: " + extra);
+        }
+        return extra;
+    }
+
+    private static String[] concat(List<String> base, List<String> extra) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(extra);
+        return all.toArray(String[]::new);
     }
 
     /** Sends {@code count} claims from {@code concurrency} clients; latencies in ns, the elapsed time last. */
@@ -147,7 +182,8 @@ public final class ClaimBench {
                             + TYPE + "\"}}";
                     long t0 = System.nanoTime();
                     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/claims"))
-                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                            .header("Content-Type", "application/json")
+                            .header(TestTokens.AUTHORIZATION, OPERATOR).POST(HttpRequest.BodyPublishers.ofString(body))
                             .build(), HttpResponse.BodyHandlers.ofString());
                     latencies[i] = System.nanoTime() - t0;
                     if (response.statusCode() != 201) {
@@ -167,6 +203,34 @@ public final class ClaimBench {
         clients.shutdown();
         System.out.printf("%s: %d claims in %.2f s, %d not granted%n", label, count, latencies[count] / 1e9, refused.get());
         return latencies;
+    }
+
+    /**
+     * The service's own claim timers (InventoryMetrics.CLAIM_*): where a claim's time goes, by stage. Their
+     * percentiles decay over Micrometer's window (2 minutes), so they mostly show the timed run; counts
+     * include the warm-up.
+     */
+    private static void stages(MeterRegistry meters) {
+        System.out.println("where the time goes (service timers; count, mean, p50, p99, max in ms):");
+        meters.getMeters().stream().filter(meter -> meter instanceof Timer && meter.getId().getName().startsWith(
+                "vgpu.inventory.claim.")).map(Timer.class::cast)
+                .sorted(java.util.Comparator.comparing(timer -> timer.getId().toString())).forEach(timer -> {
+                    HistogramSnapshot snapshot = timer.takeSnapshot();
+                    double p50 = Double.NaN;
+                    double p99 = Double.NaN;
+                    for (ValueAtPercentile value : snapshot.percentileValues()) {
+                        if (value.percentile() == 0.5) {
+                            p50 = value.value(TimeUnit.MILLISECONDS);
+                        } else if (value.percentile() == 0.99) {
+                            p99 = value.value(TimeUnit.MILLISECONDS);
+                        }
+                    }
+                    String tags = timer.getId().getTags().stream().map(tag -> tag.getKey() + "=" + tag.getValue())
+                            .reduce((a, b) -> a + "," + b).orElse("");
+                    System.out.printf("  %-40s %-20s %7d %9.1f %9.1f %9.1f %9.1f%n", timer.getId().getName(), tags,
+                            snapshot.count(), snapshot.mean(TimeUnit.MILLISECONDS), p50, p99,
+                            snapshot.max(TimeUnit.MILLISECONDS));
+                });
     }
 
     private static double ms(long[] sorted, double quantile) {
@@ -193,7 +257,12 @@ public final class ClaimBench {
     }
 
     private static String get(HttpClient http, String uri) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(uri))
+                .header(TestTokens.AUTHORIZATION, VIEWER).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + uri + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
     }
 
     private interface Check {

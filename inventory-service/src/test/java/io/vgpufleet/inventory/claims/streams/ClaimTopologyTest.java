@@ -45,6 +45,7 @@ class ClaimTopologyTest {
 
     private static final Instant T0 = Instant.parse("2026-11-25T10:00:00Z");
     private static final String HOST = "topo-host";
+    private static final Duration RETENTION = Duration.ofMinutes(10);
     private static final String GPU = "GPU-0000abcd-0000-4000-8000-000000000001";
 
     @TempDir
@@ -60,8 +61,8 @@ class ClaimTopologyTest {
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(ClaimTopology.build(codec, Duration.ofSeconds(1), new ClaimTopology.Listener() {}),
-                config, T0);
+        driver = new TopologyTestDriver(ClaimTopology.build(codec, Duration.ofSeconds(1), RETENTION,
+                new ClaimTopology.Listener() {}), config, T0);
     }
 
     @AfterEach
@@ -136,6 +137,41 @@ class ClaimTopologyTest {
             all.forEachRemaining(entry -> indexed.add(entry.key));
         }
         assertThat(indexed).singleElement().asString().endsWith("|c4");
+    }
+
+    @Test
+    void aFinalClaimIsTombstonedOnceItsRetentionHasPassedAndNotBefore() throws Exception {
+        send(snapshot(2));
+        send(claim("c1", 60));
+        send(claim("c2", 60));
+        send(new ReleaseClaim("cmd-r", "c1", HOST, "done", T0));
+        assertThat(changes()).extracting(ClaimChanged::claimId, ClaimChanged::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("c1", ClaimState.GRANTED),
+                org.assertj.core.groups.Tuple.tuple("c2", ClaimState.GRANTED),
+                org.assertj.core.groups.Tuple.tuple("c1", ClaimState.RELEASED));
+        var claims = driver.createOutputTopic(TopicCatalogue.CLAIMS.name(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+
+        driver.advanceWallClockTime(RETENTION.minusSeconds(5));
+        // c2 expires at this punctuation (final from now on, not yet a tombstone); c1 is still retained
+        assertThat(claims.readRecordsToList()).singleElement().satisfies(record -> {
+            assertThat(new String(record.key(), UTF_8)).isEqualTo("c2");
+            assertThat(record.value()).isNotNull();
+        });
+
+        driver.advanceWallClockTime(Duration.ofSeconds(10));
+        assertThat(claims.readRecordsToList()).singleElement().satisfies(record -> {
+            assertThat(new String(record.key(), UTF_8)).isEqualTo("c1");
+            assertThat(record.value()).isNull();
+        });
+        driver.advanceWallClockTime(RETENTION);
+        assertThat(claims.readRecordsToList()).singleElement().satisfies(record -> {
+            assertThat(new String(record.key(), UTF_8)).isEqualTo("c2");
+            assertThat(record.value()).isNull();
+        });
+        try (var all = driver.<String, String>getKeyValueStore(ClaimTopology.FINALS).all()) {
+            assertThat(all.hasNext()).isFalse();
+        }
     }
 
     @Test

@@ -127,6 +127,7 @@ public final class FleetSimulator implements AutoCloseable {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                 ProducerConfig.CLIENT_ID_CONFIG, "node-agent-fleet-" + settings.hostPrefix() + "-dead-letters",
                 ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, io.vgpufleet.contracts.messaging.Topic.DEAD_LETTER_MAX_MESSAGE_BYTES,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
         this.commands = new KafkaConsumer<>(Map.of(

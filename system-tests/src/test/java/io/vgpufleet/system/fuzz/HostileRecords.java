@@ -51,8 +51,13 @@ final class HostileRecords {
         HOSTILE_FIELD,
         MISSING_FIELD,
         WRONG_ROOT,
-        EMPTY_VALUE
+        EMPTY_VALUE,
+        /** Random bytes just under the broker's default 1 MiB record limit: its dead letter, with the reason added, is over it. */
+        NEAR_SIZE_LIMIT
     }
+
+    /** The value size of the {@link Kind#NEAR_SIZE_LIMIT} record: the broker's default limit less room for key and headers. */
+    static final int NEAR_LIMIT_BYTES = 1_048_588 - 1_200;
 
     private static final List<String> HOSTILE_STRINGS = List.of(
             "../../x", "../../../../etc/passwd", "/etc/shadow", "a/b", "..", ".", "",
@@ -82,10 +87,12 @@ final class HostileRecords {
     /** Malformed records for the target's topic, keyed by {@code keys} and spread over every partition. */
     List<ProducerRecord<byte[], byte[]>> make(FuzzTarget target, int count, java.util.function.IntFunction<String> keys) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(count);
-        Kind[] kinds = Kind.values();
+        // one record near the size limit per topic (more would cost a megabyte each), the rest in rotation
+        Kind[] kinds = java.util.Arrays.stream(Kind.values()).filter(kind -> kind != Kind.NEAR_SIZE_LIMIT)
+                .toArray(Kind[]::new);
         while (records.size() < count) {
             int i = records.size();
-            Kind kind = kinds[i % kinds.length];
+            Kind kind = i == 0 && count > kinds.length ? Kind.NEAR_SIZE_LIMIT : kinds[i % kinds.length];
             Object template = target.templates().get(random.nextInt(target.templates().size()));
             String key = keys.apply(i);
             ProducerRecord<byte[], byte[]> record =
@@ -155,6 +162,10 @@ final class HostileRecords {
             case WRONG_ROOT -> value = pick(List.of("[]", "null", "42", "\"x\"", "{}", "[{}]", "{\"a\":1}{\"b\":2}"))
                     .getBytes(UTF_8);
             case EMPTY_VALUE -> value = new byte[0];
+            case NEAR_SIZE_LIMIT -> {
+                value = new byte[NEAR_LIMIT_BYTES];
+                random.nextBytes(value);
+            }
             default -> throw new IllegalStateException("unknown kind " + kind);
         }
         if (value == null) {

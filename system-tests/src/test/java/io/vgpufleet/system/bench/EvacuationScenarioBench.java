@@ -135,9 +135,10 @@ public final class EvacuationScenarioBench {
             for (String[] gpu : sick) {
                 long at = (long) (random.nextDouble() * FAULT_WINDOW.toMillis());
                 faults.schedule(() -> {
+                    Instant sent = Instant.now();
                     Http.Response response = Http.post(fleetUrl.resolve("/sim/gpus/" + gpu[1] + "/faults"),
                             "{\"kind\":\"double-bit-ecc\"}");
-                    injected.put(gpu[1], Instant.now());
+                    injected.put(gpu[1], sent);
                     if (response.status() != 202) {
                         System.err.println("fault on " + gpu[1] + " refused: " + response.status() + " " + response.body());
                     }
@@ -155,19 +156,20 @@ public final class EvacuationScenarioBench {
             deadline = Instant.now().plus(FAULT_WINDOW).plus(STAGE_DEADLINE);
             while ((cordoned.size() < failing || vgpuDone.size() < gpuOfVgpu.size()) && Instant.now().isBefore(deadline)) {
                 for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
-                    Instant at = Instant.ofEpochMilli(record.timestamp());
+                    // each stage at the time its component says it happened (the payload's), all on this machine's
+                    // clock: record timestamps will not do, Kafka Streams gives an output its input's timestamp
                     Object payload = decode(codec, record);
                     if (payload instanceof EccErrorsObserved ecc && injected.containsKey(ecc.gpuUuid())
                             && ecc.counters().uncorrectedVolatile() > 0) {
-                        signalled.putIfAbsent(ecc.gpuUuid(), at);
+                        signalled.putIfAbsent(ecc.gpuUuid(), ecc.observedAt());
                     } else if (payload instanceof GpuCordonChanged cordon && cordon.cordoned()
                             && injected.containsKey(cordon.gpuUuid())) {
-                        cordoned.putIfAbsent(cordon.gpuUuid(), at);
+                        cordoned.putIfAbsent(cordon.gpuUuid(), cordon.changedAt());
                     } else if (payload instanceof DrainRequested drain && injected.containsKey(drain.gpuUuid())) {
-                        drainRequested.putIfAbsent(drain.gpuUuid(), at);
+                        drainRequested.putIfAbsent(drain.gpuUuid(), drain.requestedAt());
                     } else if (payload instanceof MigrationProgressed progress
                             && gpuOfVgpu.containsKey(progress.vgpuUuid()) && progress.step().terminal()) {
-                        vgpuDone.putIfAbsent(progress.vgpuUuid(), at);
+                        vgpuDone.putIfAbsent(progress.vgpuUuid(), progress.at());
                         vgpuOutcome.putIfAbsent(progress.vgpuUuid(), progress.step() + ": " + progress.detail());
                     }
                 }

@@ -50,7 +50,7 @@ import tools.jackson.databind.JsonNode;
  * Chaos, reduced for CI: while a seeded workload runs on three simulated hosts (vGPUs created and removed,
  * VMs started, double-bit ECC errors injected, drains asked for, malformed records sent), inventory, health and
  * migration are killed with SIGKILL and started again at seeded points ({@code -Dvgpu.chaos.steps=N},
- * {@code -Dvgpu.chaos.seed=N} for longer or other runs). After quiescence: no pGPU holds more vGPUs than its type
+ * {@code -Dvgpu.chaos.kills=N}, {@code -Dvgpu.chaos.seed=N} for longer or other runs; CI: 14 steps, 2 kills). After quiescence: no pGPU holds more vGPUs than its type
  * allows; every vGPU in the agents' trees is in inventory's view and nothing else is; every migration saga that
  * started is terminal; every injected fault shows in health as FAILED; the dead-letter topics hold the malformed
  * records injected and nothing else.
@@ -61,6 +61,7 @@ import tools.jackson.databind.JsonNode;
 class ChaosSystemIT {
 
     private static final int STEPS = Integer.getInteger("vgpu.chaos.steps", 14);
+    private static final int KILLS = Integer.getInteger("vgpu.chaos.kills", 2);
     private static final long SEED = Long.getLong("vgpu.chaos.seed", 31L);
     private static final Duration DEADLINE = Duration.ofMinutes(3);
     private static final List<Topic> MALFORMED_ON = List.of(TopicCatalogue.HEALTH_SIGNALS, TopicCatalogue.DRAIN_REQUESTS);
@@ -108,11 +109,22 @@ class ChaosSystemIT {
                             .isLessThan(300);
                 }
             }
+            // a pGPU holding a VM fails first, so at least one evacuation runs through the kills
+            String first = views.get(hosts.get(0).hostId()).path("gpus").get(0).path("uuid").asString();
+            assertThat(hosts.get(0).injectFault(first, "{\"kind\":\"double-bit-ecc\"}").status()).isEqualTo(202);
+            faulted.add(first);
+            Set<Integer> killAt = new TreeSet<>();
+            while (killAt.size() < Math.min(KILLS, STEPS)) {
+                killAt.add(random.nextInt(STEPS));
+            }
+            List<Service> victims = new ArrayList<>(services.keySet());
+            java.util.Collections.shuffle(victims, random);
             for (int step = 0; step < STEPS; step++) {
                 SimulatedHost host = hosts.get(random.nextInt(hosts.size()));
                 JsonNode gpus = views.get(host.hostId()).path("gpus");
                 JsonNode gpu = gpus.get(random.nextInt(gpus.size()));
-                switch (random.nextInt(6)) {
+                int action = killAt.contains(step) ? 5 : random.nextInt(5);
+                switch (action) {
                     case 0 -> idleVgpus.computeIfAbsent(host.hostId(), h -> new ArrayList<>())
                             .add(create(publisher, host, gpu));
                     case 1 -> {
@@ -142,8 +154,7 @@ class ChaosSystemIT {
                         }
                     }
                     default -> {
-                        List<Service> all = new ArrayList<>(services.keySet());
-                        ComponentProcess victim = services.get(all.get(random.nextInt(all.size())));
+                        ComponentProcess victim = services.get(victims.get(kills % victims.size()));
                         victim.kill();
                         victim.restart();
                         kills++;
@@ -156,8 +167,11 @@ class ChaosSystemIT {
 
         ComponentProcess inventory = services.get(Service.INVENTORY);
         // every saga that started is terminal
+        Map<String, MigrationStep> seenSagas = new TreeMap<>();
         await().atMost(DEADLINE).untilAsserted(() -> {
             Map<String, MigrationStep> sagas = latestSteps(system, migrationsFrom);
+            seenSagas.putAll(sagas);
+            assertThat(sagas).as("the failed pGPU's VM is evacuated by a saga").isNotEmpty();
             assertThat(sagas).as("sagas not terminal").allSatisfy((id, stepOf) -> assertThat(stepOf.terminal())
                     .as(id + " at " + stepOf).isTrue());
         });
@@ -210,8 +224,8 @@ class ChaosSystemIT {
             }
             assertThat(lettered).as("injected records dead-lettered").isEqualTo(malformed);
         });
-        System.out.printf("dead letters: %d records injected, %d copies (one consumer each)%n", malformed.size(),
-                copies[0]);
+        System.out.printf("sagas %s; dead letters: %d records injected, %d copies (one consumer each)%n", seenSagas,
+                malformed.size(), copies[0]);
         for (ComponentProcess service : services.values()) {
             assertThat(service.isAlive()).as(service.name()).isTrue();
         }

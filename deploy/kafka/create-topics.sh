@@ -34,21 +34,21 @@ vgpu.lifecycle.vgpu-requests.v1 12 cleanup.policy=compact
 vgpu.migration.sagas.v1 12 cleanup.policy=compact
 vgpu.migration.drains.v1 12 cleanup.policy=compact
 vgpu.audit.writes.v1 12 cleanup.policy=delete,retention.ms=31536000000
-vgpu.agent.host-snapshots.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.agent.health-signals.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.agent.commands.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.agent.command-replies.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.health.gpu-health.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.health.gpu-cordons.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.health.drain-requests.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.lifecycle.vgpu-states.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.migration.progress.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.inventory.claim-requests.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.inventory.claims.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.inventory.claim-refusals.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.lifecycle.vgpu-requests.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.migration.sagas.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.migration.drains.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
-vgpu.audit.writes.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000
+vgpu.agent.host-snapshots.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.agent.health-signals.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.agent.commands.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.agent.command-replies.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.health.gpu-health.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.health.gpu-cordons.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.health.drain-requests.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.lifecycle.vgpu-states.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.migration.progress.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.inventory.claim-requests.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.inventory.claims.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.inventory.claim-refusals.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.lifecycle.vgpu-requests.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.migration.sagas.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.migration.drains.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.audit.writes.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
 TOPICS
 echo "create-topics: the catalogue exists on $bootstrap"

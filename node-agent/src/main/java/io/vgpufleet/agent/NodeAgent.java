@@ -106,7 +106,11 @@ public final class NodeAgent implements AutoCloseable {
         this.config = config;
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
+        if (List.of(args).stream().anyMatch(arg -> arg.startsWith("--fleet="))) {
+            io.vgpufleet.agent.fleet.FleetMain.main(args); // one process simulating a fleet (issue 10)
+            return;
+        }
         if (List.of(args).contains("--help")) {
             System.out.println(AgentConfig.USAGE);
             return;

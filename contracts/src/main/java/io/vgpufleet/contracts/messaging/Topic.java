@@ -43,11 +43,25 @@ public record Topic(String name, String key, int partitions, CleanupPolicy clean
         }
     }
 
+    /**
+     * The largest record a dead-letter topic takes: Kafka's default limit (1 MiB + 12 bytes, which every other topic
+     * keeps) plus 64 KiB for the reason and the other headers a dead letter adds. Without the headroom a record
+     * just under the limit is refused on its way to the dead-letter topic and is lost (found by FuzzSystemIT).
+     * Producers that dead-letter set {@code max.request.size} to this.
+     */
+    public static final int DEAD_LETTER_MAX_MESSAGE_BYTES = 1_048_588 + 65_536;
+
     /** The topic's configs as Kafka names them. */
     public Map<String, String> configs() {
-        return retention == null
-                ? Map.of("cleanup.policy", cleanupPolicy.config())
-                : Map.of("cleanup.policy", cleanupPolicy.config(), "retention.ms", Long.toString(retention.toMillis()));
+        Map<String, String> configs = new java.util.LinkedHashMap<>();
+        configs.put("cleanup.policy", cleanupPolicy.config());
+        if (retention != null) {
+            configs.put("retention.ms", Long.toString(retention.toMillis()));
+        }
+        if (isDeadLetter()) {
+            configs.put("max.message.bytes", Integer.toString(DEAD_LETTER_MAX_MESSAGE_BYTES));
+        }
+        return Map.copyOf(configs);
     }
 
     public boolean isDeadLetter() {

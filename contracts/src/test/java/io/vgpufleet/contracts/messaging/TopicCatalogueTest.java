@@ -95,6 +95,18 @@ class TopicCatalogueTest {
     }
 
     @Test
+    void aDeadLetterTopicTakesARecordJustUnderTheDefaultLimitWithItsReasonAddedAndNoOtherTopicChangesTheLimit() {
+        for (Topic topic : TopicCatalogue.all()) {
+            if (topic.isDeadLetter()) {
+                assertThat(Integer.parseInt(topic.configs().get("max.message.bytes"))).as(topic.name())
+                        .isEqualTo(Topic.DEAD_LETTER_MAX_MESSAGE_BYTES).isGreaterThan(1_048_588 + 16 * 1024);
+            } else {
+                assertThat(topic.configs()).as(topic.name()).doesNotContainKey("max.message.bytes");
+            }
+        }
+    }
+
+    @Test
     void byNameFindsEveryTopicAndNothingElse() {
         for (Topic topic : TopicCatalogue.all()) {
             assertThat(TopicCatalogue.byName(topic.name())).contains(topic);

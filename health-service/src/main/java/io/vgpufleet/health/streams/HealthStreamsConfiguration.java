@@ -50,6 +50,9 @@ class HealthStreamsConfiguration {
         config.put(StreamsConfig.STATE_DIR_CONFIG, streams.getStateDir());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getCommitInterval().toMillis());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        // a dead letter (a record near the 1 MiB limit plus its reason) must still go out, or the stream thread dies
+        config.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                io.vgpufleet.contracts.messaging.Topic.DEAD_LETTER_MAX_MESSAGE_BYTES);
         if (!streams.getApplicationServer().isBlank()) {
             config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, streams.getApplicationServer());
         }

@@ -1,0 +1,324 @@
+package io.vgpufleet.system.fuzz;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.vgpufleet.contracts.command.CreateVgpu;
+import io.vgpufleet.contracts.command.RemoveVgpu;
+import io.vgpufleet.contracts.messaging.EventCodec;
+import io.vgpufleet.contracts.messaging.EventPublisher;
+import io.vgpufleet.contracts.messaging.MalformedRecordException;
+import io.vgpufleet.contracts.messaging.Topic;
+import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.contracts.migration.MigrationProgressed;
+import io.vgpufleet.contracts.migration.MigrationStep;
+import io.vgpufleet.system.ComponentProcess;
+import io.vgpufleet.system.Http;
+import io.vgpufleet.system.SimulatedHost;
+import io.vgpufleet.system.SystemUnderTest;
+import io.vgpufleet.system.SystemUnderTest.Service;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Chaos, reduced for CI: while a seeded workload runs on three simulated hosts (vGPUs created and removed,
+ * VMs started, double-bit ECC errors injected, drains asked for, malformed records sent), inventory, health and
+ * migration are killed with SIGKILL and started again at seeded points ({@code -Dvgpu.chaos.steps=N},
+ * {@code -Dvgpu.chaos.kills=N}, {@code -Dvgpu.chaos.seed=N} for longer or other runs; CI: 14 steps, 2 kills). After quiescence: no pGPU holds more vGPUs than its type
+ * allows; every vGPU in the agents' trees is in inventory's view and nothing else is; every migration saga that
+ * started is terminal; every injected fault shows in health as FAILED; the dead-letter topics hold the malformed
+ * records injected and nothing else.
+ *
+ * <p>The broker is not killed: it runs in the test JVM (the system-tests harness), so killing it would kill the
+ * test. The lifecycle-service is not part of the workload (vGPUs are created by agent commands directly).
+ */
+class ChaosSystemIT {
+
+    private static final int STEPS = Integer.getInteger("vgpu.chaos.steps", 14);
+    private static final int KILLS = Integer.getInteger("vgpu.chaos.kills", 2);
+    private static final long SEED = Long.getLong("vgpu.chaos.seed", 31L);
+    private static final Duration DEADLINE = Duration.ofMinutes(3);
+    private static final List<Topic> MALFORMED_ON = List.of(TopicCatalogue.HEALTH_SIGNALS, TopicCatalogue.DRAIN_REQUESTS);
+
+    private final EventCodec codec = new EventCodec(Clock.systemUTC(), UUID::randomUUID, "urn:vgpu:chaos-it");
+
+    @Test
+    void afterKillsDuringAWorkloadNothingIsOverCommittedLostOrLeftHalfDone() throws Exception {
+        SystemUnderTest system = SystemUnderTest.get();
+        Map<Service, ComponentProcess> services = new TreeMap<>();
+        for (Service service : List.of(Service.INVENTORY, Service.HEALTH, Service.MIGRATION)) {
+            services.put(service, system.service(service));
+        }
+        List<SimulatedHost> hosts = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            hosts.add(system.addHost("a100"));
+        }
+        Random random = new Random(SEED);
+        String run = "ch" + Long.toHexString(System.nanoTime());
+        Map<String, JsonNode> views = new HashMap<>();
+        for (SimulatedHost host : hosts) {
+            views.put(host.hostId(), awaitHost(services.get(Service.INVENTORY), host.hostId()));
+        }
+        Map<TopicPartition, Long> migrationsFrom = ends(system, TopicCatalogue.MIGRATION_PROGRESS);
+        Map<String, Map<TopicPartition, Long>> deadLettersFrom = new HashMap<>();
+        for (Topic topic : MALFORMED_ON) {
+            deadLettersFrom.put(topic.name(), ends(system, TopicCatalogue.deadLetterOf(topic)));
+        }
+
+        Set<String> faulted = new TreeSet<>();
+        Set<String> malformed = new HashSet<>();
+        Map<String, List<String>> idleVgpus = new HashMap<>(); // host -> vGPUs no VM holds
+        int kills = 0;
+        HostileRecords hostile = new HostileRecords(SEED, run);
+        try (EventPublisher publisher = new EventPublisher(
+                        EventPublisher.producer(system.bootstrapServers(), "chaos-it", Map.of()), codec);
+                KafkaProducer<byte[], byte[]> raw = rawProducer(system)) {
+            // every host: a vGPU held by a running VM on its first two pGPUs, so drains and faults have work to do
+            for (SimulatedHost host : hosts) {
+                JsonNode gpus = views.get(host.hostId()).path("gpus");
+                for (int g = 0; g < 2; g++) {
+                    String vgpu = create(publisher, host, gpus.get(g));
+                    awaitInTree(host, vgpu);
+                    assertThat(host.startVm("vm-" + run + "-" + host.hostId() + "-" + g, List.of(vgpu)).status())
+                            .isLessThan(300);
+                }
+            }
+            // a pGPU holding a VM fails first, so at least one evacuation runs through the kills
+            String first = views.get(hosts.get(0).hostId()).path("gpus").get(0).path("uuid").asString();
+            assertThat(hosts.get(0).injectFault(first, "{\"kind\":\"double-bit-ecc\"}").status()).isEqualTo(202);
+            faulted.add(first);
+            Set<Integer> killAt = new TreeSet<>();
+            while (killAt.size() < Math.min(KILLS, STEPS)) {
+                killAt.add(random.nextInt(STEPS));
+            }
+            List<Service> victims = new ArrayList<>(services.keySet());
+            java.util.Collections.shuffle(victims, random);
+            for (int step = 0; step < STEPS; step++) {
+                SimulatedHost host = hosts.get(random.nextInt(hosts.size()));
+                JsonNode gpus = views.get(host.hostId()).path("gpus");
+                JsonNode gpu = gpus.get(random.nextInt(gpus.size()));
+                int action = killAt.contains(step) ? 5 : random.nextInt(5);
+                switch (action) {
+                    case 0 -> idleVgpus.computeIfAbsent(host.hostId(), h -> new ArrayList<>())
+                            .add(create(publisher, host, gpu));
+                    case 1 -> {
+                        List<String> idle = idleVgpus.getOrDefault(host.hostId(), List.of());
+                        if (!idle.isEmpty()) {
+                            Instant now = Instant.now();
+                            publisher.publish(new RemoveVgpu("cmd-" + run + "-rm-" + step, host.hostId(), now,
+                                    now.plusSeconds(120), idle.remove(0))).get();
+                        }
+                    }
+                    case 2 -> {
+                        String uuid = gpu.path("uuid").asString();
+                        if (host.injectFault(uuid, "{\"kind\":\"double-bit-ecc\"}").status() == 202) {
+                            faulted.add(uuid);
+                        }
+                    }
+                    case 3 -> Http.post(services.get(Service.MIGRATION).url("/api/v1/drains"),
+                            "{\"gpuUuid\":\"" + gpu.path("uuid").asString() + "\",\"reason\":\"chaos\"}");
+                    case 4 -> {
+                        Topic topic = MALFORMED_ON.get(random.nextInt(MALFORMED_ON.size()));
+                        FuzzTarget target = FuzzTarget.all(host.hostId()).stream()
+                                .filter(t -> t.topic().equals(topic)).findFirst().orElseThrow();
+                        for (ProducerRecord<byte[], byte[]> record
+                                : hostile.make(target, 3, i -> "GPU-" + UUID.randomUUID())) {
+                            raw.send(record).get();
+                            malformed.add(new String(record.headers().lastHeader(HostileRecords.FUZZ_ID).value(), UTF_8));
+                        }
+                    }
+                    default -> {
+                        ComponentProcess victim = services.get(victims.get(kills % victims.size()));
+                        victim.kill();
+                        victim.restart();
+                        kills++;
+                    }
+                }
+            }
+        }
+        System.out.printf("chaos run %s seed %d: %d steps, %d kills, %d faults, %d malformed records%n", run, SEED, STEPS,
+                kills, faulted.size(), malformed.size());
+
+        ComponentProcess inventory = services.get(Service.INVENTORY);
+        // every saga that started is terminal
+        Map<String, MigrationStep> seenSagas = new TreeMap<>();
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            Map<String, MigrationStep> sagas = latestSteps(system, migrationsFrom);
+            seenSagas.putAll(sagas);
+            assertThat(sagas).as("the failed pGPU's VM is evacuated by a saga").isNotEmpty();
+            assertThat(sagas).as("sagas not terminal").allSatisfy((id, stepOf) -> assertThat(stepOf.terminal())
+                    .as(id + " at " + stepOf).isTrue());
+        });
+        // trees and inventory agree, and no pGPU is over its type's capacity
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            for (SimulatedHost host : hosts) {
+                Http.Response view = Http.get(inventory.url("/api/v1/hosts/" + host.hostId()));
+                assertThat(view.status()).isEqualTo(200);
+                JsonNode node = EventCodec.json().readTree(view.body());
+                Set<String> known = new TreeSet<>();
+                node.path("vgpus").forEach(vgpu -> known.add(vgpu.path("uuid").asString()));
+                assertThat(known).as("inventory's vGPUs of " + host.hostId()).isEqualTo(inTree(host));
+                Map<String, Integer> perGpu = new HashMap<>();
+                Map<String, String> typeOf = new HashMap<>();
+                node.path("vgpus").forEach(vgpu -> {
+                    perGpu.merge(vgpu.path("gpuUuid").asString(), 1, Integer::sum);
+                    typeOf.put(vgpu.path("gpuUuid").asString(), vgpu.path("typeId").asString());
+                });
+                node.path("gpus").forEach(gpu -> gpu.path("types").forEach(type -> {
+                    String uuid = gpu.path("uuid").asString();
+                    if (type.path("typeId").asString().equals(typeOf.get(uuid))) {
+                        assertThat(perGpu.get(uuid)).as("vGPUs on " + uuid)
+                                .isLessThanOrEqualTo(type.path("maxInstances").asInt());
+                    }
+                }));
+            }
+        });
+        for (String gpu : faulted) {
+            await().atMost(DEADLINE).untilAsserted(() -> assertThat(
+                    Http.get(services.get(Service.HEALTH).url("/api/v1/gpus/" + gpu + "/health")).body())
+                    .contains("\"health\":\"FAILED\""));
+        }
+        // the dead letters: every injected record, and nothing that was not injected. A consumer killed between
+        // dead-lettering a record and committing its offset dead-letters it again on restart (at-least-once), so
+        // the copies are counted, not required to be one per consumer.
+        int[] copies = new int[1];
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            Set<String> lettered = new HashSet<>();
+            copies[0] = 0;
+            for (Topic topic : MALFORMED_ON) {
+                for (ConsumerRecord<byte[], byte[]> letter
+                        : read(system, TopicCatalogue.deadLetterOf(topic), deadLettersFrom.get(topic.name()))) {
+                    assertThat(letter.headers().lastHeader(HostileRecords.FUZZ_ID))
+                            .as("a dead letter on %s that was not injected", topic.name()).isNotNull();
+                    assertThat(letter.headers().lastHeader(io.vgpufleet.contracts.messaging.DeadLetters.REASON))
+                            .isNotNull();
+                    lettered.add(new String(letter.headers().lastHeader(HostileRecords.FUZZ_ID).value(), UTF_8));
+                    copies[0]++;
+                }
+            }
+            assertThat(lettered).as("injected records dead-lettered").isEqualTo(malformed);
+        });
+        System.out.printf("sagas %s; dead letters: %d records injected, %d copies (one consumer each)%n", seenSagas,
+                malformed.size(), copies[0]);
+        for (ComponentProcess service : services.values()) {
+            assertThat(service.isAlive()).as(service.name()).isTrue();
+        }
+    }
+
+    private String create(EventPublisher publisher, SimulatedHost host, JsonNode gpu) throws Exception {
+        String vgpu = UUID.randomUUID().toString();
+        Instant now = Instant.now();
+        publisher.publish(new CreateVgpu("cmd-" + vgpu, host.hostId(), now, now.plusSeconds(120),
+                gpu.path("pciBdf").asString(), gpu.path("types").get(0).path("typeId").asString(), vgpu, Map.of())).get();
+        return vgpu;
+    }
+
+    private static void awaitInTree(SimulatedHost host, String vgpu) {
+        await().atMost(DEADLINE).until(() -> inTree(host).contains(vgpu));
+    }
+
+    /** The vGPUs the simulated kernel holds: the entries of {@code bus/mdev/devices}. */
+    private static Set<String> inTree(SimulatedHost host) throws java.io.IOException {
+        Path devices = host.sysfsRoot().resolve("bus/mdev/devices");
+        Set<String> uuids = new TreeSet<>();
+        if (Files.isDirectory(devices)) {
+            try (Stream<Path> entries = Files.list(devices)) {
+                entries.forEach(entry -> uuids.add(entry.getFileName().toString()));
+            }
+        }
+        return uuids;
+    }
+
+    private static JsonNode awaitHost(ComponentProcess inventory, String hostId) {
+        JsonNode[] view = new JsonNode[1];
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            Http.Response response = Http.get(inventory.url("/api/v1/hosts/" + hostId));
+            assertThat(response.status()).isEqualTo(200);
+            view[0] = EventCodec.json().readTree(response.body());
+        });
+        return view[0];
+    }
+
+    private Map<String, MigrationStep> latestSteps(SystemUnderTest system, Map<TopicPartition, Long> from) {
+        Map<String, MigrationStep> steps = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : read(system, TopicCatalogue.MIGRATION_PROGRESS, from)) {
+            try {
+                if (codec.decode(record.topic(), record.headers(), record.value()).payload()
+                        instanceof MigrationProgressed progress) {
+                    steps.put(progress.migrationId(), progress.step());
+                }
+            } catch (MalformedRecordException e) {
+                throw new AssertionError("unreadable progress record: " + e.getMessage(), e);
+            }
+        }
+        return steps;
+    }
+
+    private static KafkaProducer<byte[], byte[]> rawProducer(SystemUnderTest system) {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrapServers(),
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(SystemUnderTest system) {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+    }
+
+    private static Map<TopicPartition, Long> ends(SystemUnderTest system, Topic topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(system)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (int p = 0; p < topic.partitions(); p++) {
+                partitions.add(new TopicPartition(topic.name(), p));
+            }
+            return new HashMap<>(consumer.endOffsets(partitions));
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(SystemUnderTest system, Topic topic,
+            Map<TopicPartition, Long> from) {
+        Map<TopicPartition, Long> ends = ends(system, topic);
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(system)) {
+            consumer.assign(from.keySet());
+            from.forEach(consumer::seek);
+            await().atMost(DEADLINE).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
+            });
+        }
+        return records;
+    }
+}

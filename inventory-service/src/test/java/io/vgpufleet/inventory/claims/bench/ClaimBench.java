@@ -150,6 +150,8 @@ public final class ClaimBench {
             service.close();
             broker.destroy();
         }
+        // a bench main ends here: some Kafka threads of the embedded broker outlive destroy() and kept the JVM up
+        System.exit(0);
     }
 
     /** Options after the third argument go to the service, e.g. {@code --vgpu.inventory.claims.streams.commit-interval=100ms}. */

@@ -1,6 +1,5 @@
 package io.vgpufleet.inventory.placement.api;
 
-import io.vgpufleet.inventory.placement.FleetConditions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vgpufleet.contracts.health.GpuHealth;
@@ -14,16 +13,16 @@ import io.vgpufleet.contracts.host.VgpuManagerStatus;
 import io.vgpufleet.contracts.host.VgpuTypeCapacity;
 import io.vgpufleet.inventory.fleet.FleetView;
 import io.vgpufleet.inventory.placement.Candidate;
+import io.vgpufleet.inventory.placement.FleetConditions;
 import io.vgpufleet.inventory.placement.NvlinkLink;
 import io.vgpufleet.inventory.placement.PlacementEngine;
 import io.vgpufleet.inventory.placement.PlacementPolicy;
 import io.vgpufleet.inventory.placement.PlacementRequest;
 import io.vgpufleet.inventory.placement.PlacementResult;
 import io.vgpufleet.inventory.placement.RejectionReason;
-import java.time.Clock;
+import io.vgpufleet.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -188,37 +187,6 @@ class PlacementInputSourceTest {
         @Override
         public long version() {
             return version;
-        }
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        void set(Instant at) {
-            now = at;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }

@@ -101,29 +101,30 @@ public final class WatchedDomains implements HypervisorPort, AutoCloseable {
     @Override
     public void migrateLive(String domain, String targetHostId, String sourceVgpuUuid, String targetVgpuUuid)
             throws HypervisorException {
-        try {
-            virsh.migrateLive(domain, targetHostId, sourceVgpuUuid, targetVgpuUuid);
-        } finally {
-            stale = true;
-        }
+        changing(() -> virsh.migrateLive(domain, targetHostId, sourceVgpuUuid, targetVgpuUuid));
     }
 
     @Override
     public void suspend(String domain) throws HypervisorException {
+        changing(() -> virsh.suspend(domain));
+    }
+
+    @Override
+    public void resume(String domain) throws HypervisorException {
+        changing(() -> virsh.resume(domain));
+    }
+
+    /** A change the agent makes: whether virsh did it or not, the next listing asks again. */
+    private void changing(Change change) throws HypervisorException {
         try {
-            virsh.suspend(domain);
+            change.run();
         } finally {
             stale = true;
         }
     }
 
-    @Override
-    public void resume(String domain) throws HypervisorException {
-        try {
-            virsh.resume(domain);
-        } finally {
-            stale = true;
-        }
+    private interface Change {
+        void run() throws HypervisorException;
     }
 
     @Override

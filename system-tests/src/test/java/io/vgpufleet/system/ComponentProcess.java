@@ -89,6 +89,23 @@ public class ComponentProcess {
         }
     }
 
+    /**
+     * Asks all of them to stop at once (SIGTERM) and kills those still running after one grace period for
+     * all: stopping them one by one took longer than the test JVM is given to exit, and the build killed the
+     * JVM with its children left running.
+     */
+    static void stopAll(List<ComponentProcess> components) throws InterruptedException {
+        List<ChildProcess> running = new java.util.ArrayList<>();
+        for (ComponentProcess component : components) {
+            synchronized (component) {
+                if (component.process != null && component.process.isAlive()) {
+                    running.add(component.process);
+                }
+            }
+        }
+        ChildProcess.stopAll(running, STOP_GRACE);
+    }
+
     public synchronized boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -235,13 +235,10 @@ public final class SystemUnderTest {
     private synchronized void stopEverything() {
         List<ComponentProcess> all = new ArrayList<>(hosts);
         all.addAll(services.values());
-        for (ComponentProcess process : all) {
-            try {
-                process.stop();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            ComponentProcess.stopAll(all);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         broker.close();
     }

@@ -34,14 +34,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -85,10 +82,10 @@ class ChaosSystemIT {
         for (SimulatedHost host : hosts) {
             views.put(host.hostId(), awaitHost(services.get(Service.INVENTORY), host.hostId()));
         }
-        Map<TopicPartition, Long> migrationsFrom = ends(system, TopicCatalogue.MIGRATION_PROGRESS);
+        Map<TopicPartition, Long> migrationsFrom = TopicReader.endOffsets(system, TopicCatalogue.MIGRATION_PROGRESS);
         Map<String, Map<TopicPartition, Long>> deadLettersFrom = new HashMap<>();
         for (Topic topic : MALFORMED_ON) {
-            deadLettersFrom.put(topic.name(), ends(system, TopicCatalogue.deadLetterOf(topic)));
+            deadLettersFrom.put(topic.name(), TopicReader.endOffsets(system, TopicCatalogue.deadLetterOf(topic)));
         }
 
         Set<String> faulted = new TreeSet<>();
@@ -213,7 +210,8 @@ class ChaosSystemIT {
             copies[0] = 0;
             for (Topic topic : MALFORMED_ON) {
                 for (ConsumerRecord<byte[], byte[]> letter
-                        : read(system, TopicCatalogue.deadLetterOf(topic), deadLettersFrom.get(topic.name()))) {
+                        : TopicReader.readFrom(system, TopicCatalogue.deadLetterOf(topic),
+                                deadLettersFrom.get(topic.name()), DEADLINE)) {
                     assertThat(letter.headers().lastHeader(HostileRecords.FUZZ_ID))
                             .as("a dead letter on %s that was not injected", topic.name()).isNotNull();
                     assertThat(letter.headers().lastHeader(io.vgpufleet.contracts.messaging.DeadLetters.REASON))
@@ -267,7 +265,8 @@ class ChaosSystemIT {
 
     private Map<String, MigrationStep> latestSteps(SystemUnderTest system, Map<TopicPartition, Long> from) {
         Map<String, MigrationStep> steps = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> record : read(system, TopicCatalogue.MIGRATION_PROGRESS, from)) {
+        for (ConsumerRecord<byte[], byte[]> record
+                : TopicReader.readFrom(system, TopicCatalogue.MIGRATION_PROGRESS, from, DEADLINE)) {
             try {
                 if (codec.decode(record.topic(), record.headers(), record.value()).payload()
                         instanceof MigrationProgressed progress) {
@@ -286,39 +285,5 @@ class ChaosSystemIT {
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2 * 1024 * 1024,
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(SystemUnderTest system) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-    }
-
-    private static Map<TopicPartition, Long> ends(SystemUnderTest system, Topic topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(system)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < topic.partitions(); p++) {
-                partitions.add(new TopicPartition(topic.name(), p));
-            }
-            return new HashMap<>(consumer.endOffsets(partitions));
-        }
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> read(SystemUnderTest system, Topic topic,
-            Map<TopicPartition, Long> from) {
-        Map<TopicPartition, Long> ends = ends(system, topic);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(system)) {
-            consumer.assign(from.keySet());
-            from.forEach(consumer::seek);
-            await().atMost(DEADLINE).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
-            });
-        }
-        return records;
     }
 }

@@ -53,7 +53,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.GroupListing;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -63,7 +62,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
@@ -116,7 +114,7 @@ class FuzzSystemIT {
 
         Map<String, Map<TopicPartition, Long>> deadLetterStarts = new LinkedHashMap<>();
         for (FuzzTarget target : targets) {
-            deadLetterStarts.put(target.topic().name(), endOffsets(system, deadLetterOf(target)));
+            deadLetterStarts.put(target.topic().name(), TopicReader.endOffsets(system, deadLetterOf(target)));
         }
         Map<String, Double> countersBefore = deadLetterCounters(components, targets);
 
@@ -161,7 +159,8 @@ class FuzzSystemIT {
         // exactly the injected records, once per consumer, each with its reason
         for (FuzzTarget target : targets) {
             List<ConsumerRecord<byte[], byte[]>> letters =
-                    readFrom(system, deadLetterOf(target), deadLetterStarts.get(target.topic().name()));
+                    TopicReader.readFrom(system, deadLetterOf(target),
+                            deadLetterStarts.get(target.topic().name()), DEADLINE);
             assertDeadLetters(target, sent.get(target.topic().name()), letters, run);
         }
         Map<String, Double> countersAfter = deadLetterCounters(components, targets);
@@ -296,7 +295,7 @@ class FuzzSystemIT {
         }
         Map<String, Object> replies = new HashMap<>();
         Set<String> answeredClaims = new java.util.HashSet<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(system)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.consumer(system)) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (Topic topic : List.of(TopicCatalogue.COMMAND_REPLIES, TopicCatalogue.CLAIMS, TopicCatalogue.CLAIM_REFUSALS)) {
                 for (int p = 0; p < PARTITIONS; p++) {
@@ -462,41 +461,6 @@ class FuzzSystemIT {
                     record.value(), record.headers()));
         }
         send(producer, bytes, lastWritten);
-    }
-
-    private static KafkaConsumer<byte[], byte[]> consumer(SystemUnderTest system) {
-        return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, system.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 2 * 1024 * 1024,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
-    }
-
-    private static Map<TopicPartition, Long> endOffsets(SystemUnderTest system, Topic topic) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(system)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (int p = 0; p < topic.partitions(); p++) {
-                partitions.add(new TopicPartition(topic.name(), p));
-            }
-            return new HashMap<>(consumer.endOffsets(partitions));
-        }
-    }
-
-    /** Every committed record of the topic from the offsets given to its end. */
-    private static List<ConsumerRecord<byte[], byte[]>> readFrom(SystemUnderTest system, Topic topic,
-            Map<TopicPartition, Long> from) {
-        Map<TopicPartition, Long> ends = endOffsets(system, topic);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(system)) {
-            consumer.assign(from.keySet());
-            from.forEach(consumer::seek);
-            await().atMost(DEADLINE).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return ends.entrySet().stream().allMatch(end -> consumer.position(end.getKey()) >= end.getValue());
-            });
-        }
-        return records;
     }
 
     // ------------------------------------------------------------------ the file tree

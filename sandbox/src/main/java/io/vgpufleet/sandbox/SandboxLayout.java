@@ -201,6 +201,11 @@ public final class SandboxLayout {
         return repo.resolve(module).resolve("target").resolve(module + "-" + VERSION + ".jar");
     }
 
+    /** The sandbox's own runnable jar ({@code sandbox/target/sandbox-<version>-exec.jar}; the plain jar is a library). */
+    public static Path sandboxJarOf(Path repo) {
+        return repo.resolve("sandbox").resolve("target").resolve("sandbox-" + VERSION + "-exec.jar");
+    }
+
     private Path logFile(String name) {
         return logsDir().resolve(name + ".log");
     }

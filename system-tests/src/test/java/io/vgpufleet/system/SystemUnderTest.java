@@ -1,8 +1,6 @@
 package io.vgpufleet.system;
 
 import io.vgpufleet.sandbox.SandboxLayout;
-import io.vgpufleet.sandbox.broker.BrokerSettings;
-import io.vgpufleet.sandbox.broker.LocalKafkaBroker;
 import io.vgpufleet.sandbox.process.Ports;
 import io.vgpufleet.sandbox.security.DevTokens;
 import java.io.IOException;
@@ -21,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * The system under test, one per test JVM, shared by every system IT: a real Kafka broker (KRaft) in
- * this JVM with the topic catalogue, and the components as child processes started from the jars the
- * reactor built, each on an ephemeral port, logging to {@code target/system/<run>/logs/<name>.log}.
+ * The system under test, one per test JVM, shared by every system IT: a real Kafka broker (KRaft) with
+ * the topic catalogue ({@link BrokerProcess}) and the components, each a child process started from the
+ * jars the reactor built, each on an ephemeral port, logging to {@code target/system/<run>/logs/<name>.log}.
  *
  * <p>The services verify bearer tokens with a key made for the run ({@link DevTokens}, as the sandbox
  * does): {@link Http} sends an operator's token on every call unless a test gives its own, and the
@@ -66,7 +64,7 @@ public final class SystemUnderTest {
 
     private final Path repo;
     private final Path runDir;
-    private final LocalKafkaBroker broker;
+    private final BrokerProcess broker;
     private final DevTokens tokens;
     private final Path serviceToken;
     private final Map<Service, ComponentProcess> services = new LinkedHashMap<>();
@@ -74,7 +72,7 @@ public final class SystemUnderTest {
     private final List<SimulatedHost> hosts = new ArrayList<>();
     private final AtomicInteger hostNumbers = new AtomicInteger();
 
-    private SystemUnderTest(Path repo, Path runDir, LocalKafkaBroker broker, DevTokens tokens, Path serviceToken) {
+    private SystemUnderTest(Path repo, Path runDir, BrokerProcess broker, DevTokens tokens, Path serviceToken) {
         this.repo = repo;
         this.runDir = runDir;
         this.broker = broker;
@@ -93,11 +91,9 @@ public final class SystemUnderTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            int port = Ports.anyFree();
-            int controllerPort = Ports.anyFree();
-            LocalKafkaBroker broker = LocalKafkaBroker.start(
-                    new BrokerSettings(BrokerSettings.DEFAULT_HOST, port, controllerPort, runDir.resolve("kafka")));
-            broker.provisionTopics();
+            BrokerProcess broker = BrokerProcess.start(javaBinary(),
+                    SandboxLayout.sandboxJarOf(repo),
+                    repo, runDir.resolve("kafka"), runDir.resolve("logs").resolve("kafka.log"));
             DevTokens tokens;
             Path serviceToken = runDir.resolve("tokens").resolve("service.jwt");
             try {
@@ -124,9 +120,14 @@ public final class SystemUnderTest {
         return "Bearer " + tokens.mint(subject, List.of(roles), TOKEN_LIFETIME);
     }
 
-    /** An admin client of the broker (owned by the broker: do not close it). */
+    /** An admin client of the broker, kept across its restarts (owned by the system: do not close it). */
     public Admin admin() {
         return broker.admin();
+    }
+
+    /** Kills the broker as {@code kill -9} does and starts it again on the same port and data. */
+    public void restartBroker() throws InterruptedException {
+        broker.restart();
     }
 
     /** The directory that holds this run's broker data, logs, hosts and service state. */
@@ -237,9 +238,9 @@ public final class SystemUnderTest {
         all.addAll(services.values());
         try {
             ComponentProcess.stopAll(all);
+            broker.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        broker.close();
     }
 }

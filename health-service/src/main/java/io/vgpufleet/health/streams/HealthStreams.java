@@ -95,7 +95,11 @@ public final class HealthStreams implements SmartLifecycle {
 
     /** The pGPU's state from the local store. */
     public Optional<GpuHealthState> state(String gpuUuid) {
-        return Optional.ofNullable(store().get(gpuUuid));
+        try {
+            return Optional.ofNullable(store().get(gpuUuid));
+        } catch (InvalidStateStoreException e) {
+            throw notReady(e);
+        }
     }
 
     /** Every pGPU's state in the local store, in key order. */
@@ -103,6 +107,8 @@ public final class HealthStreams implements SmartLifecycle {
         List<GpuHealthState> states = new ArrayList<>();
         try (KeyValueIterator<String, GpuHealthState> all = store().all()) {
             all.forEachRemaining(entry -> states.add(entry.value));
+        } catch (InvalidStateStoreException e) {
+            throw notReady(e);
         }
         return states;
     }
@@ -151,8 +157,16 @@ public final class HealthStreams implements SmartLifecycle {
             return current.store(StoreQueryParameters.fromNameAndType(
                     HealthTopology.STORE, QueryableStoreTypes.<String, GpuHealthState>keyValueStore()));
         } catch (InvalidStateStoreException e) {
-            throw new StoreUnavailableException("the health state store is not ready: " + e.getMessage());
+            throw notReady(e);
         }
+    }
+
+    /**
+     * Kafka Streams refuses a store both when asked for it and when it is read (a thread that went back to
+     * STARTING after a lost broker or a rebalance): either way the caller gets a 503, not a 500.
+     */
+    private static StoreUnavailableException notReady(InvalidStateStoreException e) {
+        return new StoreUnavailableException("the health state store is not ready: " + e.getMessage());
     }
 
     /** The store cannot be queried now (starting, rebalancing, stopped): answer 503 and let the caller retry. */

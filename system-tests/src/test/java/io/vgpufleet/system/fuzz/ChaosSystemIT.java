@@ -46,19 +46,21 @@ import tools.jackson.databind.JsonNode;
 /**
  * Chaos, reduced for CI: while a seeded workload runs on three simulated hosts (vGPUs created and removed,
  * VMs started, double-bit ECC errors injected, drains asked for, malformed records sent), inventory, health and
- * migration are killed with SIGKILL and started again at seeded points ({@code -Dvgpu.chaos.steps=N},
- * {@code -Dvgpu.chaos.kills=N}, {@code -Dvgpu.chaos.seed=N} for longer or other runs; CI: 14 steps, 2 kills). After quiescence: no pGPU holds more vGPUs than its type
+ * migration are killed with SIGKILL and started again at seeded points, and so is the Kafka broker
+ * ({@code -Dvgpu.chaos.steps=N}, {@code -Dvgpu.chaos.kills=N}, {@code -Dvgpu.chaos.broker-kills=N},
+ * {@code -Dvgpu.chaos.seed=N} for longer or other runs; CI: 14 steps, 2 service kills, 1 broker kill). After
+ * quiescence: no pGPU holds more vGPUs than its type
  * allows; every vGPU in the agents' trees is in inventory's view and nothing else is; every migration saga that
  * started is terminal; every injected fault shows in health as FAILED; the dead-letter topics hold the malformed
  * records injected and nothing else.
  *
- * <p>The broker is not killed: it runs in the test JVM (the system-tests harness), so killing it would kill the
- * test. The lifecycle-service is not part of the workload (vGPUs are created by agent commands directly).
+ * <p>The lifecycle-service is not part of the workload (vGPUs are created by agent commands directly).
  */
 class ChaosSystemIT {
 
     private static final int STEPS = Integer.getInteger("vgpu.chaos.steps", 14);
     private static final int KILLS = Integer.getInteger("vgpu.chaos.kills", 2);
+    private static final int BROKER_KILLS = Integer.getInteger("vgpu.chaos.broker-kills", 1);
     private static final long SEED = Long.getLong("vgpu.chaos.seed", 31L);
     private static final Duration DEADLINE = Duration.ofMinutes(3);
     private static final List<Topic> MALFORMED_ON = List.of(TopicCatalogue.HEALTH_SIGNALS, TopicCatalogue.DRAIN_REQUESTS);
@@ -92,6 +94,7 @@ class ChaosSystemIT {
         Set<String> malformed = new HashSet<>();
         Map<String, List<String>> idleVgpus = new HashMap<>(); // host -> vGPUs no VM holds
         int kills = 0;
+        int brokerKills = 0;
         HostileRecords hostile = new HostileRecords(SEED, run);
         try (EventPublisher publisher = new EventPublisher(
                         EventPublisher.producer(system.bootstrapServers(), "chaos-it", Map.of()), codec);
@@ -114,13 +117,20 @@ class ChaosSystemIT {
             while (killAt.size() < Math.min(KILLS, STEPS)) {
                 killAt.add(random.nextInt(STEPS));
             }
+            Set<Integer> brokerKillAt = new TreeSet<>();
+            while (brokerKillAt.size() < Math.min(BROKER_KILLS, STEPS - killAt.size())) {
+                int step = random.nextInt(STEPS);
+                if (!killAt.contains(step)) {
+                    brokerKillAt.add(step);
+                }
+            }
             List<Service> victims = new ArrayList<>(services.keySet());
             java.util.Collections.shuffle(victims, random);
             for (int step = 0; step < STEPS; step++) {
                 SimulatedHost host = hosts.get(random.nextInt(hosts.size()));
                 JsonNode gpus = views.get(host.hostId()).path("gpus");
                 JsonNode gpu = gpus.get(random.nextInt(gpus.size()));
-                int action = killAt.contains(step) ? 5 : random.nextInt(5);
+                int action = killAt.contains(step) ? 5 : brokerKillAt.contains(step) ? 6 : random.nextInt(5);
                 switch (action) {
                     case 0 -> idleVgpus.computeIfAbsent(host.hostId(), h -> new ArrayList<>())
                             .add(create(publisher, host, gpu));
@@ -150,6 +160,11 @@ class ChaosSystemIT {
                             malformed.add(new String(record.headers().lastHeader(HostileRecords.FUZZ_ID).value(), UTF_8));
                         }
                     }
+                    case 6 -> {
+                        // every client sees its connections drop; the agents buffer, the services retry
+                        system.restartBroker();
+                        brokerKills++;
+                    }
                     default -> {
                         ComponentProcess victim = services.get(victims.get(kills % victims.size()));
                         victim.kill();
@@ -159,8 +174,8 @@ class ChaosSystemIT {
                 }
             }
         }
-        System.out.printf("chaos run %s seed %d: %d steps, %d kills, %d faults, %d malformed records%n", run, SEED, STEPS,
-                kills, faulted.size(), malformed.size());
+        System.out.printf("chaos run %s seed %d: %d steps, %d service kills, %d broker kills, %d faults,"
+                + " %d malformed records%n", run, SEED, STEPS, kills, brokerKills, faulted.size(), malformed.size());
 
         ComponentProcess inventory = services.get(Service.INVENTORY);
         // every saga that started is terminal
@@ -226,7 +241,30 @@ class ChaosSystemIT {
                 malformed.size(), copies[0]);
         for (ComponentProcess service : services.values()) {
             assertThat(service.isAlive()).as(service.name()).isTrue();
+            assertThat(unhandledRequestFailures(service.logFile()))
+                    .as("requests %s answered with an unhandled exception (a 500) while things broke", service.name())
+                    .isEmpty();
         }
+    }
+
+    /**
+     * The log lines, of every run of the component (its log and the ones moved aside at restarts), where the
+     * servlet container reports a request that failed with an exception no handler mapped to an answer.
+     */
+    private static List<String> unhandledRequestFailures(Path log) throws java.io.IOException {
+        List<String> failures = new ArrayList<>();
+        try (Stream<Path> logs = Files.list(log.getParent())) {
+            for (Path file : logs.filter(f -> f.getFileName().toString().startsWith(log.getFileName().toString()))
+                    .toList()) {
+                try (Stream<String> lines = Files.lines(file, UTF_8)) {
+                    lines.filter(line -> line.contains("Servlet.service() for servlet"))
+                            .map(line -> file.getFileName() + ": " + line)
+                            .limit(5)
+                            .forEach(failures::add);
+                }
+            }
+        }
+        return failures;
     }
 
     private String create(EventPublisher publisher, SimulatedHost host, JsonNode gpu) throws Exception {

@@ -8,13 +8,16 @@ import io.vgpufleet.contracts.messaging.Topic;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import java.time.Clock;
 import java.util.UUID;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.cloud.stream.binder.kafka.utils.DlqDestinationResolver;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.cloud.stream.binder.kafka.utils.DlqDestinationResolver;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.messaging.SubscribableChannel;
 
 /**
  * What every service needs to speak the suite's Kafka conventions: the codec (CloudEvents headers,
@@ -87,6 +90,20 @@ public class MessagingAutoConfiguration {
                 .map(TopicCatalogue::deadLetterOf)
                 .map(Topic::name)
                 .orElseThrow(() -> new IllegalStateException(record.topic() + " is not in the topic catalogue"));
+    }
+
+    /**
+     * Failures of the bindings' consumers are logged by {@link ConsumerErrorLog} (one line per dead-lettered
+     * record); Spring Integration's own error logger is silenced in the service defaults.
+     */
+    @Bean
+    SmartInitializingSingleton consumerErrorLogSubscription(ApplicationContext context) {
+        return () -> {
+            if (context.containsBean("errorChannel")
+                    && context.getBean("errorChannel") instanceof SubscribableChannel errors) {
+                errors.subscribe(new ConsumerErrorLog());
+            }
+        };
     }
 
     @Bean

@@ -48,9 +48,9 @@ class VgpuLifecycleSystemIT {
     @BeforeAll
     void startServicesAndHosts() throws InterruptedException {
         SystemUnderTest system = SystemUnderTest.get();
-        // the claims' Kafka Streams state in this run's directory, not beside another run's in /tmp
-        inventory = system.service(Service.INVENTORY, List.of("--vgpu.inventory.claims.streams.state-dir="
-                + system.runDir().resolve("state").resolve("inventory-claims")));
+        // the defaults keep the claims' Kafka Streams state in this run's directory; other arguments here would
+        // restart the inventory the other system tests share
+        inventory = system.service(Service.INVENTORY);
         Http.Response probe = Http.post(inventory.url("/api/v1/claims"), "{}");
         assumeTrue(probe.status() != 404 && probe.status() != 405,
                 "the inventory-service has no claims API yet (POST /api/v1/claims answered " + probe.status() + ")");

@@ -32,6 +32,9 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -54,6 +57,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Offsets are committed after the records of a poll are answered and every reply of the poll is
  *       acknowledged by the broker (the replies are sent while the next commands run): at least once, with
  *       repeats answered from the {@link CommandHandler}'s memory of outcomes.
+ *   <li>While the broker is away (a reply or dead letter not acknowledged in time), the poll is read again
+ *       from its first record once it is back; the intake never stops for an outage.
  * </ul>
  */
 public final class CommandIntake implements AutoCloseable {
@@ -113,30 +118,68 @@ public final class CommandIntake implements AutoCloseable {
         try {
             while (running) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                List<Sent> sent = new ArrayList<>();
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    Sent reply = take(record);
-                    if (reply != null) {
-                        sent.add(reply);
-                    }
+                if (records.isEmpty()) {
+                    continue;
                 }
-                for (Sent reply : sent) {
-                    reply.await();
+                try {
+                    answer(records);
+                } catch (NotAcknowledgedException e) {
+                    // the broker is away: read the poll again from its first record once it is back; the
+                    // commands already executed are answered from the outcome journal, not executed twice
+                    log.warn("{}; the poll's {} command records are read again", e.getMessage(), records.count());
+                    rewind(records);
+                    continue;
                 }
-                if (!records.isEmpty()) {
+                try {
                     consumer.commitSync();
+                } catch (WakeupException | InterruptException e) {
+                    throw e;
+                } catch (KafkaException e) {
+                    // answered and acknowledged: a record delivered again is answered from the outcome journal
+                    log.warn("offsets of {} answered command records not committed: {}", records.count(), e.toString());
                 }
             }
         } catch (WakeupException e) {
             if (running) {
                 throw e;
             }
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | InterruptException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("command intake stopped: {}", e.toString(), e);
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        }
+    }
+
+    /** Answers every record of the poll and waits until the broker has acknowledged all their replies. */
+    private void answer(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+        List<Sent> sent = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            Sent reply = take(record);
+            if (reply != null) {
+                sent.add(reply);
+            }
+        }
+        for (Sent reply : sent) {
+            reply.await();
+        }
+    }
+
+    /** Puts the position of every partition of the poll back to the poll's first record there. */
+    private void rewind(ConsumerRecords<byte[], byte[]> records) {
+        for (TopicPartition partition : records.partitions()) {
+            consumer.seek(partition, records.records(partition).get(0).offset());
+        }
+    }
+
+    /** A reply or dead letter the broker did not acknowledge in time: the intake goes on, it does not stop. */
+    static final class NotAcknowledgedException extends RuntimeException {
+
+        private static final long serialVersionUID = 1L;
+
+        NotAcknowledgedException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 
@@ -146,7 +189,7 @@ public final class CommandIntake implements AutoCloseable {
             try {
                 acknowledged.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("cannot send the reply to command " + reply.commandId() + ": " + e, e);
+                throw new NotAcknowledgedException("reply to command " + reply.commandId() + " not acknowledged: " + e, e);
             }
         }
     }
@@ -190,7 +233,8 @@ public final class CommandIntake implements AutoCloseable {
             producer.send(DeadLetters.of(record, reason)).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             metrics.deadLettered(record.topic());
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot dead-letter a command record: " + e, e);
+            throw new NotAcknowledgedException("dead letter of " + record.topic() + "-" + record.partition() + "@"
+                    + record.offset() + " not acknowledged: " + e, e);
         }
     }
 
@@ -228,7 +272,10 @@ public final class CommandIntake implements AutoCloseable {
         return config;
     }
 
-    /** Whether the intake still reads commands (it stops only when closed or on a broker failure it cannot pass). */
+    /**
+     * Whether the intake still reads commands: it stops only when closed or on an unexpected error; a broker
+     * that is away (replies, dead letters or offsets not acknowledged) is waited out.
+     */
     public boolean running() {
         return running && (!started || thread.isAlive());
     }

@@ -27,10 +27,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -39,6 +41,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -250,8 +254,15 @@ public final class FleetSimulator implements AutoCloseable {
                         Envelope<?> envelope = decoder.decode(record.topic(), record.headers(), record.value());
                         command = (AgentCommand) envelope.payload();
                     } catch (MalformedRecordException e) {
-                        deadLetters.send(DeadLetters.of(record, e)).get(15, TimeUnit.SECONDS);
-                        deadLettered.incrementAndGet();
+                        try {
+                            deadLetters.send(DeadLetters.of(record, e)).get(15, TimeUnit.SECONDS);
+                            deadLettered.incrementAndGet();
+                        } catch (ExecutionException | TimeoutException notSent) {
+                            // the broker is away; the fleet is a load generator: counted, not retried
+                            sendFailures.incrementAndGet();
+                            log.warn("dead letter of {}-{}@{} not sent: {}", record.topic(), record.partition(),
+                                    record.offset(), notSent.toString());
+                        }
                         continue;
                     }
                     commandsTaken.incrementAndGet();
@@ -259,7 +270,14 @@ public final class FleetSimulator implements AutoCloseable {
                 }
                 CompletableFuture.allOf(handled.toArray(CompletableFuture[]::new)).join();
                 if (!records.isEmpty()) {
-                    commands.commitSync();
+                    try {
+                        commands.commitSync();
+                    } catch (WakeupException | InterruptException e) {
+                        throw e;
+                    } catch (KafkaException e) {
+                        // the broker is away: the records come again and the hosts answer them from their journals
+                        log.warn("fleet command offsets not committed: {}", e.toString());
+                    }
                 }
             }
         } catch (WakeupException e) {

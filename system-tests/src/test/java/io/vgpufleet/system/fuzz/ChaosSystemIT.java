@@ -45,16 +45,19 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Chaos, reduced for CI: while a seeded workload runs on three simulated hosts (vGPUs created and removed,
- * VMs started, double-bit ECC errors injected, drains asked for, malformed records sent), inventory, health and
- * migration are killed with SIGKILL and started again at seeded points, and so is the Kafka broker
+ * VMs started, double-bit ECC errors injected, drains asked for, malformed records sent), inventory, health,
+ * migration and lifecycle are killed with SIGKILL and started again at seeded points, and so is the Kafka broker
  * ({@code -Dvgpu.chaos.steps=N}, {@code -Dvgpu.chaos.kills=N}, {@code -Dvgpu.chaos.broker-kills=N},
  * {@code -Dvgpu.chaos.seed=N} for longer or other runs; CI: 14 steps, 2 service kills, 1 broker kill). After
  * quiescence: no pGPU holds more vGPUs than its type
  * allows; every vGPU in the agents' trees is in inventory's view and nothing else is; every migration saga that
  * started is terminal; every injected fault shows in health as FAILED; the dead-letter topics hold the malformed
- * records injected and nothing else.
+ * records injected and nothing else; every agent still answers a command; no service answered a request with an
+ * unhandled exception.
  *
- * <p>The lifecycle-service is not part of the workload (vGPUs are created by agent commands directly).
+ * <p>vGPUs are created both by agent commands directly and through the lifecycle-service (placement, claim,
+ * command), which is killed like the other services; afterwards every lifecycle request has settled (CREATED,
+ * ATTACHED, RUNNING or FAILED) and one that did not fail has its vGPU in its host's tree.
  */
 class ChaosSystemIT {
 
@@ -71,7 +74,7 @@ class ChaosSystemIT {
     void afterKillsDuringAWorkloadNothingIsOverCommittedLostOrLeftHalfDone() throws Exception {
         SystemUnderTest system = SystemUnderTest.get();
         Map<Service, ComponentProcess> services = new TreeMap<>();
-        for (Service service : List.of(Service.INVENTORY, Service.HEALTH, Service.MIGRATION)) {
+        for (Service service : List.of(Service.INVENTORY, Service.HEALTH, Service.MIGRATION, Service.LIFECYCLE)) {
             services.put(service, system.service(service));
         }
         List<SimulatedHost> hosts = new ArrayList<>();
@@ -85,6 +88,7 @@ class ChaosSystemIT {
             views.put(host.hostId(), awaitHost(services.get(Service.INVENTORY), host.hostId()));
         }
         Map<TopicPartition, Long> migrationsFrom = TopicReader.endOffsets(system, TopicCatalogue.MIGRATION_PROGRESS);
+        Map<TopicPartition, Long> repliesFrom = TopicReader.endOffsets(system, TopicCatalogue.COMMAND_REPLIES);
         Map<String, Map<TopicPartition, Long>> deadLettersFrom = new HashMap<>();
         for (Topic topic : MALFORMED_ON) {
             deadLettersFrom.put(topic.name(), TopicReader.endOffsets(system, TopicCatalogue.deadLetterOf(topic)));
@@ -94,6 +98,7 @@ class ChaosSystemIT {
         Set<String> malformed = new HashSet<>();
         Map<String, List<String>> idleVgpus = new HashMap<>(); // host -> vGPUs no VM holds
         int kills = 0;
+        Map<String, SimulatedHost> requested = new TreeMap<>(); // lifecycle request id -> its host
         int brokerKills = 0;
         HostileRecords hostile = new HostileRecords(SEED, run);
         try (EventPublisher publisher = new EventPublisher(
@@ -130,7 +135,7 @@ class ChaosSystemIT {
                 SimulatedHost host = hosts.get(random.nextInt(hosts.size()));
                 JsonNode gpus = views.get(host.hostId()).path("gpus");
                 JsonNode gpu = gpus.get(random.nextInt(gpus.size()));
-                int action = killAt.contains(step) ? 5 : brokerKillAt.contains(step) ? 6 : random.nextInt(5);
+                int action = killAt.contains(step) ? 7 : brokerKillAt.contains(step) ? 6 : random.nextInt(6);
                 switch (action) {
                     case 0 -> idleVgpus.computeIfAbsent(host.hostId(), h -> new ArrayList<>())
                             .add(create(publisher, host, gpu));
@@ -160,6 +165,16 @@ class ChaosSystemIT {
                             malformed.add(new String(record.headers().lastHeader(HostileRecords.FUZZ_ID).value(), UTF_8));
                         }
                     }
+                    case 5 -> {
+                        // a vGPU through the lifecycle: placement, a claim, the agent's command
+                        Http.Response accepted = Http.post(services.get(Service.LIFECYCLE).url("/api/v1/vgpus"),
+                                "{\"vmId\":\"vm-" + run + "-lc-" + step + "\",\"typeId\":\""
+                                        + gpu.path("types").get(0).path("typeId").asString() + "\",\"hostAffinity\":[\""
+                                        + host.hostId() + "\"],\"clientRequestId\":\"" + run + "-lc-" + step + "\"}");
+                        if (accepted.status() == 202) {
+                            requested.put(EventCodec.json().readTree(accepted.body()).path("id").asString(), host);
+                        }
+                    }
                     case 6 -> {
                         // every client sees its connections drop; the agents buffer, the services retry
                         system.restartBroker();
@@ -175,7 +190,8 @@ class ChaosSystemIT {
             }
         }
         System.out.printf("chaos run %s seed %d: %d steps, %d service kills, %d broker kills, %d faults,"
-                + " %d malformed records%n", run, SEED, STEPS, kills, brokerKills, faulted.size(), malformed.size());
+                + " %d malformed records, %d lifecycle requests%n", run, SEED, STEPS, kills, brokerKills, faulted.size(),
+                malformed.size(), requested.size());
 
         ComponentProcess inventory = services.get(Service.INVENTORY);
         // every saga that started is terminal
@@ -211,6 +227,45 @@ class ChaosSystemIT {
                 }));
             }
         });
+        // every agent still answers commands: its intake outlives the broker's outage
+        try (EventPublisher probe = new EventPublisher(
+                EventPublisher.producer(system.bootstrapServers(), "chaos-it-probe", Map.of()), codec)) {
+            for (SimulatedHost host : hosts) {
+                Instant now = Instant.now();
+                probe.publish(new RemoveVgpu(probeId(run, host), host.hostId(), now, now.plusSeconds(120),
+                        UUID.randomUUID().toString())).get();
+            }
+        }
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            Set<String> answered = new TreeSet<>();
+            for (ConsumerRecord<byte[], byte[]> reply
+                    : TopicReader.readFrom(system, TopicCatalogue.COMMAND_REPLIES, repliesFrom, DEADLINE)) {
+                String text = new String(reply.value(), UTF_8);
+                hosts.stream().filter(host -> text.contains("\"" + probeId(run, host) + "\""))
+                        .forEach(host -> answered.add(host.hostId()));
+            }
+            assertThat(answered).as("agents that answered a command after the chaos")
+                    .containsExactlyInAnyOrderElementsOf(hosts.stream().map(SimulatedHost::hostId).toList());
+        });
+        // every lifecycle request settled, and one that did not fail has its vGPU in its host's tree
+        ComponentProcess lifecycle = services.get(Service.LIFECYCLE);
+        Map<String, String> settled = new TreeMap<>();
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            for (Map.Entry<String, SimulatedHost> request : requested.entrySet()) {
+                Http.Response answer = Http.get(lifecycle.url("/api/v1/vgpus/" + request.getKey()));
+                assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                JsonNode node = EventCodec.json().readTree(answer.body());
+                String state = node.path("state").asString();
+                assertThat(state).as(request.getKey() + ": " + node).isIn("CREATED", "ATTACHED", "RUNNING", "FAILED");
+                if (!state.equals("FAILED")) {
+                    Set<String> tree = inTree(request.getValue());
+                    node.path("vgpus").forEach(vgpu -> assertThat(tree).as("the tree of " + request.getValue().hostId())
+                            .contains(vgpu.path("vgpuUuid").asString()));
+                }
+                settled.put(request.getKey(), state);
+            }
+        });
+        System.out.printf("lifecycle requests: %s%n", settled);
         for (String gpu : faulted) {
             await().atMost(DEADLINE).untilAsserted(() -> assertThat(
                     Http.get(services.get(Service.HEALTH).url("/api/v1/gpus/" + gpu + "/health")).body())
@@ -245,6 +300,10 @@ class ChaosSystemIT {
                     .as("requests %s answered with an unhandled exception (a 500) while things broke", service.name())
                     .isEmpty();
         }
+    }
+
+    private static String probeId(String run, SimulatedHost host) {
+        return "cmd-" + run + "-probe-" + host.hostId();
     }
 
     /**

@@ -37,6 +37,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * The agent inherits the bench's environment, so {@code VGPU_AGENT_HEALTH_POLL=PT1S} (or any agent option as
  * {@code VGPU_AGENT_<NAME>}) changes the agent's settings for a comparison. Without flags the agent runs with
  * the {@code JAVA_OPTS} of deploy/systemd/node-agent.env (the unit's own list, read from there).
+ * {@code -Dbench.warmup=SECONDS} sets the warm-up (default: a third of the run, at most 20 s).
  * {@code -Dbench.agent.jar=PATH} runs another build of the agent (an older commit's jar beside the new one).
  *
  * <p>Besides VmRSS it prints {@code /proc/<pid>/smaps_rollup} (Rss, Pss: the agent's share of pages it maps
@@ -54,7 +55,7 @@ public final class AgentSteadyStateBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
         List<String> flags = args.length > 1 ? List.of(args).subList(1, args.length) : unitFlags();
-        int warmUp = Math.min(20, seconds / 3);
+        int warmUp = Integer.getInteger("bench.warmup", Math.min(20, seconds / 3));
         Path jar = Path.of(System.getProperty("bench.agent.jar", "node-agent/target/node-agent-0.1.0-SNAPSHOT.jar"));
         String loadAtStart = loadAverage();
         Path root = Files.createTempDirectory("agent-steady");

@@ -57,6 +57,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -86,11 +87,19 @@ public final class NodeAgent implements AutoCloseable {
      * Bounded buffering while the broker is away: at most 4 MiB held, {@code send} blocks at most a
      * second (so the snapshot, command and health loops never stall long), a record is given up after
      * two minutes; the snapshot publisher then sends a fresh full snapshot once the broker is back.
+     *
+     * <p>Footprint (docs/adr/0011): gzip instead of the contracts' zstd, because every zstd batch makes a
+     * native compression context of a few MiB that the C heap keeps (about 2 MiB of the agent's RSS,
+     * measured), while gzip runs in the JVM's own zlib with a context of a few hundred KiB; the agent's
+     * records are small and rare. No client telemetry push (KIP-714): nothing in the fleet subscribes to
+     * it, and the agent's metrics are on its own {@code /metrics}.
      */
     static final Map<String, Object> PRODUCER_OVERRIDES = Map.of(
             ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024,
             ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000,
-            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
+            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
+            ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip",
+            CommonClientConfigs.ENABLE_METRICS_PUSH_CONFIG, false);
 
     private final AgentConfig config;
     private final Deque<AutoCloseable> running = new ArrayDeque<>();

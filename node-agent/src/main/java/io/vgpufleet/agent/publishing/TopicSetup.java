@@ -22,6 +22,7 @@ public final class TopicSetup {
         Map<String, Object> config = new HashMap<>(kafkaSecurity);
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(AdminClientConfig.ENABLE_METRICS_PUSH_CONFIG, false); // no telemetry push: see NodeAgent.PRODUCER_OVERRIDES
         try (Admin admin = Admin.create(config)) {
             return new TopicProvisioner(admin, REPLICATION_FACTOR).provision();
         }

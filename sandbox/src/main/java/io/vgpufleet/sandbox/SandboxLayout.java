@@ -45,9 +45,10 @@ public final class SandboxLayout {
      * JVM options of a node agent: the ones the product runs with (deploy/systemd/node-agent.env,
      * AgentSteadyStateBench; docs/benchmarks.md, "Node agent footprint", says what each one buys).
      */
-    public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xmx24m", "-Xms8m", "-Xss256k", "-XX:+UseSerialGC",
+    public static final List<String> AGENT_JVM_OPTIONS = List.of("-Xmx24m", "-Xms8m", "-Xmn3m",
+            "-XX:MaxHeapFreeRatio=20", "-XX:MinHeapFreeRatio=5", "-Xss256k", "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=64m",
-            "-XX:CICompilerCount=1", "-Xshare:auto", "-XX:TrimNativeHeapInterval=5000");
+            "-XX:CICompilerCount=1", "-Xshare:auto", "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError");
 
     private final SandboxOptions options;
     private final Path repo;

@@ -2,6 +2,7 @@ package io.vgpufleet.system.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vgpufleet.sandbox.SandboxLayout;
 import io.vgpufleet.system.observability.ExternalTool;
 import io.vgpufleet.system.observability.OperatorFiles;
 import java.nio.file.Files;
@@ -49,5 +50,13 @@ class SystemdUnitTest {
         String env = OperatorFiles.read(OperatorFiles.deploy().resolve("systemd/node-agent.env"));
         assertThat(env).contains("VGPU_AGENT_HOST_ID=", "VGPU_AGENT_BOOTSTRAP_SERVERS=", "VGPU_AGENT_HTTP_BIND=",
                 "VGPU_AGENT_HTTP_PORT=", "JAVA_OPTS=");
+    }
+
+    @Test
+    void theSandboxAndTheSystemTestsRunTheAgentWithTheUnitsJvmFlags() {
+        String opts = OperatorFiles.read(OperatorFiles.deploy().resolve("systemd/node-agent.env")).lines()
+                .filter(line -> line.startsWith("JAVA_OPTS=")).findFirst().orElseThrow()
+                .substring("JAVA_OPTS=".length()).strip();
+        assertThat(List.of(opts.split("\\s+"))).containsExactlyElementsOf(SandboxLayout.AGENT_JVM_OPTIONS);
     }
 }

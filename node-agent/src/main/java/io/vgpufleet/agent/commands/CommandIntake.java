@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Offsets are committed after the records of a poll are answered and every reply of the poll is
  *       acknowledged by the broker (the replies are sent while the next commands run): at least once, with
  *       repeats answered from the {@link CommandHandler}'s memory of outcomes.
+ *   <li>The poll's commands are one batch ({@link CommandHandler#handleInBatch}): the snapshot of what they
+ *       changed goes out once, after their replies were handed to the producer, not before each reply.
  * </ul>
  */
 public final class CommandIntake implements AutoCloseable {
@@ -120,6 +122,8 @@ public final class CommandIntake implements AutoCloseable {
                         sent.add(reply);
                     }
                 }
+                // one snapshot for the poll's changes, while its replies are on their way
+                handler.endBatch();
                 for (Sent reply : sent) {
                     reply.await();
                 }
@@ -170,7 +174,7 @@ public final class CommandIntake implements AutoCloseable {
             deadLetter(record, e);
             return null;
         }
-        CommandReply reply = handler.handle(command);
+        CommandReply reply = handler.handleInBatch(command);
         // not waited for here: the next command runs while the producer sends, and the poll's replies are
         // acknowledged together before its offsets are committed (still at least once)
         CompletableFuture<?> acknowledged = replies.publish(reply);

@@ -68,6 +68,12 @@ public final class FleetFixtures {
                 List.of(new Vgpu(vgpuUuid, gpuOf(hostId), TYPE, null, vmId, Map.of(), VERSION)));
     }
 
+    /** The same snapshot, observed at another time (an agent that stopped reporting left its last one). */
+    public static HostSnapshot observedAt(HostSnapshot snapshot, Instant at) {
+        return new HostSnapshot(snapshot.hostId(), snapshot.sequence(), at, snapshot.agentVersion(), snapshot.hostKind(),
+                snapshot.vgpuManager(), snapshot.gpus(), snapshot.vgpus());
+    }
+
     /** A mutable fleet for tests. */
     public static final class TestFleet implements Fleet {
         public final Map<String, HostSnapshot> hosts = new LinkedHashMap<>();

@@ -6,6 +6,8 @@ import io.vgpufleet.contracts.host.VgpuTypeCapacity;
 import io.vgpufleet.contracts.migration.CandidateRejection;
 import io.vgpufleet.contracts.migration.TargetCandidate;
 import io.vgpufleet.migration.fleet.Fleet;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,7 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The policy half of compatibility: which pGPUs of the fleet may take a vGPU, before any agent is asked.
- * A target must offer the same vGPU type with a free instance, be healthy, run its vGPU manager with a
+ * A target's agent must still report (its latest snapshot observed within {@link
+ * MigrationPolicy#hostStaleAfter()}), it must offer the same vGPU type with a free instance, be healthy, run its vGPU manager with a
  * host driver inside the configured range, use the same interface (mdev or vendor VFIO) and the same board
  * variant as the source (unless allowed), and have the same ECC mode. Every pGPU that fails says why;
  * the ones that pass are ranked: fewest migrations already heading to the host, then most free instances.
@@ -37,9 +40,10 @@ public final class CandidateFilter {
      * The targets for a vGPU of {@code typeId} on {@code sourceGpuUuid} of {@code sourceHostId}.
      *
      * @param requestedHostId only this host may be a target, where given
+     * @param now what a snapshot's {@code observedAt} is compared with to tell a host whose agent stopped
      */
     public Selection select(String sourceHostId, String sourceGpuUuid, String typeId, @Nullable String requestedHostId,
-            Fleet fleet) {
+            Fleet fleet, Instant now) {
         HostSnapshot source = fleet.host(sourceHostId).orElseThrow(() ->
                 new IllegalArgumentException("no snapshot of source host " + sourceHostId));
         PhysicalGpu sourceGpu = source.gpus().stream().filter(gpu -> gpu.uuid().equals(sourceGpuUuid)).findFirst()
@@ -54,7 +58,7 @@ public final class CandidateFilter {
             if (requestedHostId != null && !requestedHostId.equals(host.hostId())) {
                 continue;
             }
-            Optional<String> hostProblem = hostProblem(host);
+            Optional<String> hostProblem = hostProblem(host, now);
             if (hostProblem.isPresent()) {
                 String[] codeAndDetail = hostProblem.get().split(":", 2);
                 rejections.add(new CandidateRejection(host.hostId(), null, codeAndDetail[0], codeAndDetail[1].strip()));
@@ -90,7 +94,13 @@ public final class CandidateFilter {
                 passed.size());
     }
 
-    private Optional<String> hostProblem(HostSnapshot host) {
+    private Optional<String> hostProblem(HostSnapshot host, Instant now) {
+        Duration silent = Duration.between(host.observedAt(), now);
+        if (silent.compareTo(policy.hostStaleAfter()) > 0) {
+            // a dead agent's last snapshot stays on the compacted topic; its pGPUs, all free, would rank first
+            return Optional.of("HOST_STALE: the host's latest snapshot was observed " + silent.toSeconds()
+                    + " s ago (at " + host.observedAt() + "); its agent has stopped reporting");
+        }
         if (!host.vgpuManager().running()) {
             return Optional.of("VGPU_MANAGER_DOWN: the host's nvidia-vgpu-mgr is not running");
         }

@@ -1,5 +1,6 @@
 package io.vgpufleet.migration.compatibility;
 
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -12,15 +13,30 @@ import org.jspecify.annotations.Nullable;
  *     refuse it today; keep false unless NVIDIA says otherwise)
  * @param allowOtherBoards whether the target pGPU may be another board variant than the source's
  * @param maxCandidatesChecked how many targets that pass the policy are asked for compatibility at once
+ * @param hostStaleAfter a host whose latest snapshot was observed longer ago than this is not a target: its
+ *     agent has stopped reporting (an agent publishes at least every heartbeat, 10 s by default), so a
+ *     compatibility check sent there would only wait out the step's timeouts
  */
 public record MigrationPolicy(
         @Nullable String minDriverVersion,
         @Nullable String maxDriverVersion,
         boolean allowMixedHostKinds,
         boolean allowOtherBoards,
-        int maxCandidatesChecked) {
+        int maxCandidatesChecked,
+        Duration hostStaleAfter) {
 
-    public static final MigrationPolicy DEFAULT = new MigrationPolicy(null, null, false, false, 3);
+    /** Three missed heartbeats of an agent at its default interval. */
+    public static final Duration DEFAULT_HOST_STALE_AFTER = Duration.ofSeconds(30);
+
+    public static final MigrationPolicy DEFAULT = new MigrationPolicy(null, null, false, false, 3,
+            DEFAULT_HOST_STALE_AFTER);
+
+    /** A policy with the default {@link #hostStaleAfter}. */
+    public MigrationPolicy(@Nullable String minDriverVersion, @Nullable String maxDriverVersion,
+            boolean allowMixedHostKinds, boolean allowOtherBoards, int maxCandidatesChecked) {
+        this(minDriverVersion, maxDriverVersion, allowMixedHostKinds, allowOtherBoards, maxCandidatesChecked,
+                DEFAULT_HOST_STALE_AFTER);
+    }
 
     public MigrationPolicy {
         if (minDriverVersion != null) {
@@ -31,6 +47,9 @@ public record MigrationPolicy(
         }
         if (maxCandidatesChecked < 1) {
             throw new IllegalArgumentException("maxCandidatesChecked must be at least 1, was " + maxCandidatesChecked);
+        }
+        if (hostStaleAfter == null || hostStaleAfter.isNegative() || hostStaleAfter.isZero()) {
+            throw new IllegalArgumentException("hostStaleAfter must be positive, was " + hostStaleAfter);
         }
     }
 }

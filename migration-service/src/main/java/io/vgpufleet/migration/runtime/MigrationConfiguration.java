@@ -47,7 +47,7 @@ import org.springframework.messaging.Message;
  * vgpu.migration.concurrency.per-source-host=2, .per-target-host=2, .fleet-wide=8
  * vgpu.migration.saga.step-timeout=10s, .verify-timeout=30s, .attempts=3, .tick=200ms
  * vgpu.migration.policy.min-driver-version, .max-driver-version, .allow-mixed-host-kinds=false,
- *   .allow-other-boards=false, .max-candidates-checked=3
+ *   .allow-other-boards=false, .max-candidates-checked=3, .host-stale-after=30s
  * vgpu.migration.downtime.link-gbps=10, .stun-per-gib-at-10gbe=7.5s, .fixed-stun=500ms
  * </pre>
  *
@@ -120,8 +120,10 @@ class MigrationConfiguration {
             @Value("${vgpu.migration.policy.max-driver-version:#{null}}") @Nullable String maxDriver,
             @Value("${vgpu.migration.policy.allow-mixed-host-kinds:false}") boolean mixedKinds,
             @Value("${vgpu.migration.policy.allow-other-boards:false}") boolean otherBoards,
-            @Value("${vgpu.migration.policy.max-candidates-checked:3}") int maxChecked) {
-        MigrationPolicy policy = new MigrationPolicy(minDriver, maxDriver, mixedKinds, otherBoards, maxChecked);
+            @Value("${vgpu.migration.policy.max-candidates-checked:3}") int maxChecked,
+            @Value("${vgpu.migration.policy.host-stale-after:30s}") Duration hostStaleAfter) {
+        MigrationPolicy policy = new MigrationPolicy(minDriver, maxDriver, mixedKinds, otherBoards, maxChecked,
+                hostStaleAfter);
         SagaSteps steps = new SagaSteps(SagaSettings.uniform(stepTimeout, verifyTimeout, attempts),
                 new CandidateFilter(policy), limits.perTargetHost());
         SagaEngine engine = new SagaEngine(steps, limits, new DrainPlanner(estimate), fleet, claims, publisher, clock,

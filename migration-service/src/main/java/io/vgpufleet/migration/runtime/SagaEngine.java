@@ -49,8 +49,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs the sagas: one thread owns every saga and drain, feeds them their events (agent replies, host
  * snapshots, claim answers, ticks) through {@link SagaSteps}, persists each durable new state ({@link
- * Transition#durable}) to its compacted topic (waiting for the broker's acknowledgement) before it carries
- * out the saga's effects (commands to
+ * Transition#durable}) to its compacted topic and carries out the saga's effects only once the broker has
+ * acknowledged it, without holding the engine thread meanwhile (commands to
  * agents, claims over HTTP on a second thread), publishes progress events, and starts queued migrations as
  * the {@link Admission} limits allow.
  *
@@ -323,12 +323,18 @@ public final class SagaEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes a transition in: the saga's new state at once (the next event of any saga sees it), and, for a
+     * durable state, its progress event and effects once the broker has acknowledged the state (write-ahead,
+     * ADR 0005). The engine thread does not wait for that acknowledgement: it goes on with other sagas' events
+     * while the write is in flight, and the effects are carried out on it when the acknowledgement comes back
+     * (a saga's states are acknowledged in the order written: one partition per saga). A state the broker did
+     * not take is logged; its effects are not carried out and the step's timeout sends them again.
+     */
     private void apply(MigrationSaga before, Transition transition) {
         MigrationSaga after = transition.saga();
+        CompletableFuture<?> written = transition.durable(before) ? publisher.publish(after) : null;
         if (transition.changed(before)) {
-            if (transition.durable(before)) {
-                persist(after);
-            }
             sagas.put(after.migrationId(), after);
             if (after.step().terminal()) {
                 active.remove(after.migrationId());
@@ -341,6 +347,27 @@ public final class SagaEngine implements AutoCloseable {
                 active.put(after.migrationId(), after);
             }
         }
+        if (written == null) {
+            afterWrite(after, transition);
+            return;
+        }
+        written.whenComplete((sent, failure) -> {
+            try {
+                engine.execute(() -> {
+                    if (failure != null) {
+                        log.warn("state {} of migration {} not persisted ({}); its effects wait for the step's timeout",
+                                after.step(), after.migrationId(), failure.toString());
+                        return;
+                    }
+                    afterWrite(after, transition);
+                });
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                log.debug("engine closed before migration {}'s write was acknowledged", after.migrationId());
+            }
+        });
+    }
+
+    private void afterWrite(MigrationSaga after, Transition transition) {
         if (transition.progress() != null) {
             progress(after, transition.progress());
         }

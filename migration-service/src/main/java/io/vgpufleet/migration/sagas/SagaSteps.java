@@ -220,7 +220,7 @@ public final class SagaSteps {
                     + "no migration_version and NVML gave no migration metadata");
         }
         CandidateFilter.Selection selection = filter.select(saga.sourceHostId(), saga.sourceGpuUuid(), saga.typeId(),
-                saga.requestedTargetHostId(), fleet);
+                saga.requestedTargetHostId(), fleet, now);
         MigrationSaga checked = saga.toBuilder().candidates(selection.candidates()).rejections(selection.rejections())
                 .build();
         if (selection.candidates().isEmpty()) {

@@ -34,7 +34,7 @@ class CandidateFilterTest {
         fleet.unhealthy.add(gpuOf("sick"));
         CandidateFilter filter = new CandidateFilter(new MigrationPolicy("550.0", null, false, false, 3));
 
-        CandidateFilter.Selection selection = filter.select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet);
+        CandidateFilter.Selection selection = filter.select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet, FleetFixtures.T0);
 
         assertThat(selection.candidates()).extracting(TargetCandidate::hostId).containsExactly("ok");
         assertThat(selection.rejections()).extracting(CandidateRejection::hostId, CandidateRejection::reason)
@@ -49,9 +49,9 @@ class CandidateFilterTest {
                 FleetFixtures.host("vfio", 1, "550.90.05", EccMode.OFF, "Tesla P4", HostKind.VENDOR_VFIO, List.of()));
         CandidateFilter lenient = new CandidateFilter(new MigrationPolicy(null, "560", true, true, 10));
 
-        assertThat(lenient.select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet).candidates())
+        assertThat(lenient.select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet, FleetFixtures.T0).candidates())
                 .extracting(TargetCandidate::hostId).containsExactlyInAnyOrder("ok", "board", "vfio");
-        assertThat(lenient.select("src", gpuOf("src"), FleetFixtures.TYPE, "vfio", fleet).candidates())
+        assertThat(lenient.select("src", gpuOf("src"), FleetFixtures.TYPE, "vfio", fleet, FleetFixtures.T0).candidates())
                 .extracting(TargetCandidate::hostId).containsExactly("vfio");
     }
 
@@ -62,10 +62,35 @@ class CandidateFilterTest {
         fleet.inbound.put("b", 1);
 
         CandidateFilter.Selection selection = new CandidateFilter(new MigrationPolicy(null, null, false, false, 2))
-                .select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet);
+                .select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet, FleetFixtures.T0);
 
         assertThat(selection.candidates()).extracting(TargetCandidate::hostId).containsExactly("c", "b");
         assertThat(selection.passed()).isEqualTo(3);
+    }
+
+    @Test
+    void aHostWhoseAgentStoppedReportingIsNotATargetThoughItsLastSnapshotShowsRoom() {
+        Instant now = FleetFixtures.T0.plusSeconds(600);
+        fleet.with(FleetFixtures.observedAt(FleetFixtures.target("ok"), now.minusSeconds(2)),
+                FleetFixtures.observedAt(FleetFixtures.target("edge"), now.minusSeconds(30)),
+                FleetFixtures.observedAt(FleetFixtures.target("dead"), now.minusSeconds(31)));
+
+        CandidateFilter.Selection selection = new CandidateFilter(new MigrationPolicy(null, null, false, false, 10))
+                .select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet, now);
+
+        assertThat(selection.candidates()).extracting(TargetCandidate::hostId).containsExactlyInAnyOrder("ok", "edge");
+        assertThat(selection.rejections()).singleElement().satisfies(rejection -> {
+            assertThat(rejection.hostId()).isEqualTo("dead");
+            assertThat(rejection.reason()).isEqualTo("HOST_STALE");
+            assertThat(rejection.detail()).contains("31 s ago", "stopped reporting");
+        });
+    }
+
+    @Test
+    void theStaleLimitMustBePositive() {
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> new MigrationPolicy(null, null, false, false, 3, java.time.Duration.ZERO))
+                .withMessageContaining("hostStaleAfter");
     }
 
     @Test
@@ -74,7 +99,7 @@ class CandidateFilterTest {
                 new io.vgpufleet.contracts.host.VgpuManagerStatus(false, null, List.of()), List.of(), List.of()));
 
         CandidateFilter.Selection selection = new CandidateFilter(MigrationPolicy.DEFAULT)
-                .select("src", gpuOf("src"), "nvidia-63", null, fleet);
+                .select("src", gpuOf("src"), "nvidia-63", null, fleet, FleetFixtures.T0);
 
         assertThat(selection.rejections()).extracting(CandidateRejection::hostId, CandidateRejection::reason)
                 .containsExactly(tuple("down", "VGPU_MANAGER_DOWN"));

@@ -227,6 +227,30 @@ class SagaStepsTest {
         assertThat(given.saga().rejections()).anySatisfy(r -> assertThat(r.reason()).isEqualTo("NO_ANSWER"));
     }
 
+    /**
+     * MigrationSystemIT's drain failed in CI (issue 8): a host another suite had killed left its last snapshot
+     * on the compacted topic; its pGPUs, all free, ranked first (as "gone", before "tgt-a", ranks here); every migration sent it checks that nobody
+     * answered and waited out every attempt of CHECK_COMPATIBILITY while the live agents had answered.
+     */
+    @Test
+    void aHostWhoseAgentStoppedReportingIsNeverAskedSoTheChecksEndWithTheLiveAgentsAnswers() {
+        now = T0.plusSeconds(300);
+        fleet = new TestFleet().with(FleetFixtures.observedAt(FleetFixtures.source("src"), now),
+                FleetFixtures.observedAt(FleetFixtures.target("tgt-a"), now.minusSeconds(5)),
+                FleetFixtures.target("gone"));
+
+        Transition admitted = steps.admit(queued(), fleet, now);
+
+        assertThat(commands(admitted)).extracting(AgentCommand::hostId).containsExactly("tgt-a");
+        assertThat(admitted.saga().rejections()).anySatisfy(r -> {
+            assertThat(r.hostId()).isEqualTo("gone");
+            assertThat(r.reason()).isEqualTo("HOST_STALE");
+        });
+        Transition answered = steps.onReply(admitted.saga(), compatible(admitted.saga(), "tgt-a"), fleet, now);
+        assertThat(answered.saga().step()).isEqualTo(MigrationStep.CLAIM_TARGET);
+        assertThat(answered.saga().targetHostId()).isEqualTo("tgt-a");
+    }
+
     // ------------------------------------------------------------------ validation
 
     @Test

@@ -81,6 +81,10 @@ public final class CommandHandler {
     private final @Nullable HypervisorPort hypervisor;
     private final NvmlPort nvml;
     private final OutcomeJournal outcomes;
+    /** A command of the current batch changed (or may have changed) the host: {@link #endBatch()} says so. */
+    private boolean changedInBatch;
+    /** The discovery of the batch's last command, while no command since changed the host. */
+    private @Nullable DiscoveredHost batchView;
 
     /** A handler without a hypervisor: {@code MigrateVm} is rejected. */
     public CommandHandler(String hostId, HostState host, HostWriter writer, Clock clock) {
@@ -111,7 +115,21 @@ public final class CommandHandler {
         this.hypervisor = hypervisor;
     }
 
+    /** Answers one command; a command that changed the host has told {@link HostState#changed()} when this returns. */
     public synchronized CommandReply handle(AgentCommand command) {
+        CommandReply reply = handleInBatch(command);
+        endBatch();
+        return reply;
+    }
+
+    /**
+     * Answers one command of a batch (the records of one poll) without telling {@link HostState#changed()}
+     * yet: {@link #endBatch()} does that once for the batch, after its replies are on their way, so each reply
+     * no longer waits for a discovery and a snapshot sent to the broker. A command that does not change the
+     * host (a compatibility check) is validated against the discovery of an earlier command of the batch
+     * when no command since changed the host, instead of discovering again.
+     */
+    public synchronized CommandReply handleInBatch(AgentCommand command) {
         Optional<CommandReply> earlier = outcomes.outcomeOf(command.commandId());
         if (earlier.isPresent()) {
             log.info("command {} seen before; answering with its first outcome", command.commandId());
@@ -122,9 +140,20 @@ public final class CommandHandler {
         return reply;
     }
 
+    /** Ends a batch: a snapshot goes out if a command of it changed (or may have changed) the host. */
+    public synchronized void endBatch() {
+        batchView = null;
+        if (changedInBatch) {
+            changedInBatch = false;
+            host.changed();
+        }
+    }
+
     private CommandReply decide(AgentCommand command) {
         String type = EventTypes.of(command.getClass()).ceType();
-        DiscoveredHost now = host.discover();
+        boolean changes = !(command instanceof CheckMigrationCompatibility);
+        DiscoveredHost now = !changes && batchView != null ? batchView : host.discover();
+        batchView = changes ? null : now;
         List<String> reasons = new ArrayList<>(CommandValidator.reasonsToReject(command, hostId, now, clock.instant()));
         if (command instanceof MigrateVm && hypervisor == null) {
             reasons.add("this agent has no hypervisor port to migrate with");
@@ -135,7 +164,6 @@ public final class CommandHandler {
         if (!reasons.isEmpty()) {
             return rejected(command, type, reasons);
         }
-        boolean changes = !(command instanceof CheckMigrationCompatibility);
         try {
             Map<String, String> result = execute(command, now);
             log.info("command {} ({}) succeeded: {}", command.commandId(), type, result);
@@ -149,7 +177,7 @@ public final class CommandHandler {
                     Checks.printable(String.valueOf(e.getMessage()), 1000));
         } finally {
             if (changes) {
-                host.changed();
+                changedInBatch = true;
             }
         }
     }

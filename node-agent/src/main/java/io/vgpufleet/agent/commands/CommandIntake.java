@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Offsets are committed after the records of a poll are answered and every reply of the poll is
  *       acknowledged by the broker (the replies are sent while the next commands run): at least once, with
  *       repeats answered from the {@link CommandHandler}'s memory of outcomes.
+ *   <li>The poll's commands are one batch ({@link CommandHandler#handleInBatch}): the snapshot of what they
+ *       changed goes out once, after their replies were handed to the producer, not before each reply.
  *   <li>While the broker is away (a reply or dead letter not acknowledged in time), the poll is read again
  *       from its first record once it is back; the intake never stops for an outage.
  * </ul>
@@ -155,11 +157,16 @@ public final class CommandIntake implements AutoCloseable {
     /** Answers every record of the poll and waits until the broker has acknowledged all their replies. */
     private void answer(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
         List<Sent> sent = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> record : records) {
-            Sent reply = take(record);
-            if (reply != null) {
-                sent.add(reply);
+        try {
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                Sent reply = take(record);
+                if (reply != null) {
+                    sent.add(reply);
+                }
             }
+        } finally {
+            // one snapshot for the poll's changes, while its replies are on their way
+            handler.endBatch();
         }
         for (Sent reply : sent) {
             reply.await();
@@ -213,7 +220,7 @@ public final class CommandIntake implements AutoCloseable {
             deadLetter(record, e);
             return null;
         }
-        CommandReply reply = handler.handle(command);
+        CommandReply reply = handler.handleInBatch(command);
         // not waited for here: the next command runs while the producer sends, and the poll's replies are
         // acknowledged together before its offsets are committed (still at least once)
         CompletableFuture<?> acknowledged = replies.publish(reply);

@@ -51,6 +51,7 @@ class CommandHandlerTest {
     private CommandHandler handler;
     private DiscoveredHost host;
     private int changes;
+    private int discoveries;
 
     @BeforeEach
     void startOnASimulatedMixedHost() {
@@ -60,6 +61,7 @@ class CommandHandlerTest {
         handler = new CommandHandler(HOST, new HostState() {
             @Override
             public DiscoveredHost discover() {
+                discoveries++;
                 return discovery.discover();
             }
 
@@ -91,6 +93,30 @@ class CommandHandlerTest {
         assertThat(reply).isInstanceOf(CommandSucceeded.class);
         assertThat(((CommandSucceeded) reply).result())
                 .containsEntry("virtualFunctionBdf", h100.virtualFunctions().get(0).pciBdf());
+    }
+
+    @Test
+    void aPollsCommandsAreOneBatchWhoseSnapshotGoesOutOnceAfterItsRepliesAndChecksShareADiscovery() {
+        String parent = p4().pciBdf();
+        handler.handleInBatch(check("k-1", parent));
+        CommandReply second = handler.handleInBatch(check("k-2", parent));
+        assertThat(second).isInstanceOf(CommandSucceeded.class);
+        assertThat(discoveries).as("the second check is validated against the first's discovery").isEqualTo(1);
+
+        assertThat(handler.handleInBatch(create("c-1", HOST, parent, "nvidia-64", UUID_1))).isInstanceOf(CommandSucceeded.class);
+        assertThat(handler.handleInBatch(create("c-2", HOST, parent, "nvidia-64", UUID_2))).isInstanceOf(CommandSucceeded.class);
+        handler.handleInBatch(check("k-3", parent));
+        assertThat(discoveries).as("every change, and the check after one, discovers again").isEqualTo(4);
+        assertThat(changes).as("no snapshot before the batch ends").isZero();
+
+        handler.endBatch();
+        handler.endBatch();
+        assertThat(changes).as("one snapshot for the batch").isEqualTo(1);
+    }
+
+    private static io.vgpufleet.contracts.command.CheckMigrationCompatibility check(String id, String parent) {
+        return new io.vgpufleet.contracts.command.CheckMigrationCompatibility(id, HOST, NOW, NOW.plusSeconds(60), parent,
+                "nvidia-64", "nvidia-vgpu-migration-v1 test", null);
     }
 
     @Test

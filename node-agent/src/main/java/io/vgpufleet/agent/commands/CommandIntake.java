@@ -66,7 +66,11 @@ import org.slf4j.LoggerFactory;
 public final class CommandIntake implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(CommandIntake.class);
-    private static final Duration POLL = Duration.ofMillis(500);
+    /**
+     * How long one poll waits for commands: a command ends the wait at once and {@link #close()} wakes it, so
+     * only an idle host's loop turns at this pace (at 500 ms it was a visible share of an idle agent's CPU).
+     */
+    private static final Duration POLL = Duration.ofSeconds(5);
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
     /** How long the broker may hold an empty fetch of the commands topic (below {@code request.timeout.ms}). */
     static final int FETCH_MAX_WAIT_MS = 5_000;
@@ -263,6 +267,9 @@ public final class CommandIntake implements AutoCloseable {
         // The broker answers a fetch as soon as a command arrives, so a long wait costs no latency; it spares
         // an idle host the default's two empty fetch round trips a second.
         config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        // the group's heartbeat thread wakes every retry backoff (default 100 ms) to see whether a heartbeat
+        // is due; 500 ms still retries a failed fetch or commit within half a second
+        config.put(ConsumerConfig.RETRY_BACKOFF_MS_CONFIG, 500);
         config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         return config;

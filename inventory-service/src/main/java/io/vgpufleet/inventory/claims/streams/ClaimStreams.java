@@ -57,6 +57,12 @@ public final class ClaimStreams implements SmartLifecycle {
         return streams != null;
     }
 
+    /** Kafka Streams' own metrics (thread commit and poll latencies, producer flush and transaction times); empty when stopped. */
+    public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+        KafkaStreams current = streams;
+        return current == null ? java.util.Map.of() : current.metrics();
+    }
+
     /** Kafka Streams' own state, e.g. RUNNING or REBALANCING; NOT_RUNNING when stopped. */
     public KafkaStreams.State streamsState() {
         KafkaStreams current = streams;

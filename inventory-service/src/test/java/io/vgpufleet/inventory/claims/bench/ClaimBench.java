@@ -126,7 +126,9 @@ public final class ClaimBench {
             System.out.printf("fleet: %d hosts x %d pGPUs, %d free of %s; %d claims after %d warm-up, %d clients%n",
                     HOSTS, GPUS, HOSTS * GPUS * PER_GPU, TYPE, claims, warmUp, concurrency);
             run(http, base, warmUp, concurrency, "warm-up");
+            CpuUse cpu = CpuUse.now();
             long[] latencies = run(http, base, claims, concurrency, "timed");
+            cpu.print("the timed claims", claims);
             double seconds = latencies[latencies.length - 1] / 1e9;
             long[] sorted = Arrays.copyOf(latencies, latencies.length - 1);
             Arrays.sort(sorted);
@@ -141,8 +143,18 @@ public final class ClaimBench {
 
             int ledgerCommands = Integer.getInteger("bench.ledger-commands", 20_000);
             if (ledgerCommands > 0) {
-                ledgerPath(publisher, bootstrap, service.getBean(EventCodec.class), ledgerCommands,
+                CpuUse ledgerCpu = CpuUse.now();
+                for (int h = 0; h < HOSTS; h++) {
+                    publisher.publish(host(LEDGER_HOST, LEDGER_TYPE, h));
+                }
+                publisher.flush();
+                // the ledger reads the same snapshots as the fleet view; a command ahead of its host's snapshot
+                // would be refused NO_SNAPSHOT
+                waitUntil(() -> get(http, base + "/api/v1/capacity?type=" + LEDGER_TYPE)
+                        .contains("\"headroom\":" + HOSTS * GPUS * PER_GPU));
+                ledgerPath(bootstrap, service.getBean(EventCodec.class), ledgerCommands,
                         Integer.getInteger("bench.ledger-window", 1_000));
+                ledgerCpu.print("the ledger path", ledgerCommands);
                 streamMetrics(service.getBean(ClaimStreams.class));
                 System.out.printf("load average after the ledger path: %.2f%n",
                         ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -177,15 +189,10 @@ public final class ClaimBench {
      * flight, each timed from its send to its outcome ({@code ClaimChanged} or refusal, read_committed) in a
      * consumer of this bench: no HTTP, no placement, no directory.
      */
-    private static void ledgerPath(EventPublisher publisher, String bootstrap, EventCodec codec, int commands, int window)
-            throws Exception {
+    private static void ledgerPath(String bootstrap, EventCodec codec, int commands, int window) throws Exception {
         if (commands > HOSTS * GPUS * PER_GPU) {
             throw new IllegalArgumentException("at most " + HOSTS * GPUS * PER_GPU + " ledger commands fit the fleet");
         }
-        for (int h = 0; h < HOSTS; h++) {
-            publisher.publish(host(LEDGER_HOST, LEDGER_TYPE, h));
-        }
-        publisher.flush();
         Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
         long[] latencies = new long[commands];
         AtomicInteger decided = new AtomicInteger();
@@ -268,6 +275,44 @@ public final class ClaimBench {
                 + " %d in flight at most): %d commands in %.2f s, %d refused: %,.0f commands/s; latency p50 %.1f ms,"
                 + " p99 %.1f ms, max %.1f ms%n", window, commands, seconds, refused.get(), commands / seconds,
                 ms(sorted, 0.50), ms(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+    }
+
+    /**
+     * CPU time this JVM (broker, service and bench clients together) spent between two points, per claim and by
+     * thread group: unlike rates and latencies, it barely depends on what the machine's other tenants do.
+     */
+    private record CpuUse(long processNanos, Map<Long, Long> threadNanos, Map<Long, String> names) {
+
+        static CpuUse now() {
+            java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            Map<Long, Long> cpu = new java.util.HashMap<>();
+            Map<Long, String> names = new java.util.HashMap<>();
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null) {
+                    cpu.put(info.getThreadId(), Math.max(0, threads.getThreadCpuTime(info.getThreadId())));
+                    names.put(info.getThreadId(), info.getThreadName());
+                }
+            }
+            return new CpuUse(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime(), cpu, names);
+        }
+
+        void print(String phase, int count) {
+            CpuUse end = now();
+            Map<String, Long> groups = new java.util.TreeMap<>();
+            end.threadNanos.forEach((id, nanos) -> groups.merge(group(end.names.get(id)),
+                    nanos - threadNanos.getOrDefault(id, 0L), Long::sum));
+            System.out.printf("CPU of this JVM in %s: %.2f ms per claim (%.1f s in all); by thread group, ms per claim:%n",
+                    phase, (end.processNanos - processNanos) / 1e6 / count, (end.processNanos - processNanos) / 1e9);
+            groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                    .forEach(entry -> System.out.printf("  %8.3f  %s%n", entry.getValue() / 1e6 / count, entry.getKey()));
+        }
+
+        private static String group(String name) {
+            String kind = name.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "*")
+                    .replaceAll("[0-9]+", "N");
+            return kind.length() > 90 ? kind.substring(0, 90) : kind;
+        }
     }
 
     /** Kafka Streams' own view of the ledger thread and its producer (Streams metrics, averages over their window). */

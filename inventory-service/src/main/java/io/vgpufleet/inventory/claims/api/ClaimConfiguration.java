@@ -133,7 +133,8 @@ class ClaimConfiguration {
         config.put(StreamsConfig.producerPrefix("retry.backoff.ms"), 5);
         config.put(StreamsConfig.producerPrefix("retry.backoff.max.ms"), 50);
         // a dead letter (a command near the 1 MiB limit plus its reason headers) must still go out: the .dlq
-        // topics take Topic.DEAD_LETTER_MAX_MESSAGE_BYTES, and a producer kept at 1 MiB failed the stream thread
+        // topics take Topic.DEAD_LETTER_MAX_MESSAGE_BYTES; at the producer's default 1 MiB such a dead letter is
+        // refused by the producer itself (RecordTooLargeException), as it was for the other services' streams
         config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Topic.DEAD_LETTER_MAX_MESSAGE_BYTES);
         // TLS or SASL of the kafka-tls profile, as every other Kafka client of the service (docs/security.md)

@@ -1,7 +1,10 @@
 package io.vgpufleet.inventory.claims.streams;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -58,9 +61,9 @@ public final class ClaimStreams implements SmartLifecycle {
     }
 
     /** Kafka Streams' own metrics (thread commit and poll latencies, producer flush and transaction times); empty when stopped. */
-    public java.util.Map<org.apache.kafka.common.MetricName, ? extends org.apache.kafka.common.Metric> metrics() {
+    public Map<MetricName, ? extends Metric> metrics() {
         KafkaStreams current = streams;
-        return current == null ? java.util.Map.of() : current.metrics();
+        return current == null ? Map.of() : current.metrics();
     }
 
     /** Kafka Streams' own state, e.g. RUNNING or REBALANCING; NOT_RUNNING when stopped. */

@@ -150,8 +150,14 @@ public final class ClaimBench {
                 publisher.flush();
                 // the ledger reads the same snapshots as the fleet view; a command ahead of its host's snapshot
                 // would be refused NO_SNAPSHOT
-                waitUntil(() -> get(http, base + "/api/v1/capacity?type=" + LEDGER_TYPE)
-                        .contains("\"headroom\":" + HOSTS * GPUS * PER_GPU));
+                // (404 until the fleet view lists the type at all)
+                waitUntil(() -> {
+                    HttpResponse<String> capacity = http.send(HttpRequest.newBuilder(URI.create(
+                            base + "/api/v1/capacity?type=" + LEDGER_TYPE)).header(TestTokens.AUTHORIZATION, VIEWER)
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    return capacity.statusCode() == 200
+                            && capacity.body().contains("\"headroom\":" + HOSTS * GPUS * PER_GPU);
+                });
                 ledgerPath(bootstrap, service.getBean(EventCodec.class), ledgerCommands,
                         Integer.getInteger("bench.ledger-window", 1_000));
                 ledgerCpu.print("the ledger path", ledgerCommands);

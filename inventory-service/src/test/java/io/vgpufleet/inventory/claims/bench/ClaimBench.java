@@ -285,7 +285,8 @@ public final class ClaimBench {
 
     /**
      * CPU time this JVM (broker, service and bench clients together) spent between two points, per claim and by
-     * thread group: unlike rates and latencies, it barely depends on what the machine's other tenants do.
+     * thread group: it depends less than rates and latencies on what the machine's other tenants do (though
+     * contention still inflates it), and it says where the work goes.
      */
     private record CpuUse(long processNanos, Map<Long, Long> threadNanos, Map<Long, String> names) {
 

@@ -10,12 +10,15 @@ import io.vgpufleet.inventory.claims.streams.ClaimTopology;
 import io.vgpufleet.inventory.fleet.FleetView;
 import io.vgpufleet.inventory.placement.HeldCapacity;
 import io.vgpufleet.inventory.placement.api.PlacementInputSource;
+import io.vgpufleet.contracts.messaging.Topic;
 import io.vgpufleet.service.messaging.InboundRecords;
+import io.vgpufleet.service.messaging.KafkaClientSecurity;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.beans.factory.annotation.Value;
@@ -98,15 +101,28 @@ class ClaimConfiguration {
             @Value("${vgpu.inventory.claims.streams.state-dir:${java.io.tmpdir}/vgpu-inventory-claims}") String stateDir,
             @Value("${vgpu.inventory.claims.streams.commit-interval:50ms}") Duration commitInterval,
             @Value("${vgpu.inventory.claims.streams.expiry-interval:1s}") Duration expiryInterval,
+            @Value("${vgpu.inventory.claims.streams.threads:1}") int threads,
             @Value("${vgpu.inventory.claims.final-retention:24h}") Duration finalRetention,
+            KafkaClientSecurity security,
             TopicCatalogueProvisioning provisioned) {
+        Properties config = streamsConfig(bootstrapServers, applicationId, guarantee, stateDir, commitInterval, threads,
+                security);
+        return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, finalRetention, meters), config);
+    }
+
+    /** The ledger stream's Kafka Streams configuration. */
+    static Properties streamsConfig(String bootstrapServers, String applicationId, String guarantee, String stateDir,
+            Duration commitInterval, int threads, KafkaClientSecurity security) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("vgpu.inventory.claims.streams.threads must be 1 or more, was " + threads);
+        }
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
-        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         config.put(StreamsConfig.producerPrefix("linger.ms"), 0);
         // one broker connection carries every partition's batch in one request anyway; with more in flight, a
         // retried first batch of a transaction (CONCURRENT_TRANSACTIONS) let the next one arrive out of sequence
@@ -116,7 +132,14 @@ class ClaimConfiguration {
         // every commit cycle take seconds, and every claim wait for it
         config.put(StreamsConfig.producerPrefix("retry.backoff.ms"), 5);
         config.put(StreamsConfig.producerPrefix("retry.backoff.max.ms"), 50);
-        return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, finalRetention, meters), config);
+        // a dead letter (a command near the 1 MiB limit plus its reason headers) must still go out: the .dlq
+        // topics take Topic.DEAD_LETTER_MAX_MESSAGE_BYTES; at the producer's default 1 MiB such a dead letter is
+        // refused by the producer itself (RecordTooLargeException), as it was for the other services' streams
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Topic.DEAD_LETTER_MAX_MESSAGE_BYTES);
+        // TLS or SASL of the kafka-tls profile, as every other Kafka client of the service (docs/security.md)
+        config.putAll(security.settings());
+        return config;
     }
 
     /** {@code /actuator/health} component {@code claimStream}: DOWN once the ledger stream has failed or stopped. */

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.vgpufleet.contracts.claims.ClaimChanged;
 import io.vgpufleet.inventory.claims.streams.ClaimTopology;
 import io.vgpufleet.inventory.fleet.InventoryMetrics;
+import io.vgpufleet.service.messaging.ServiceMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -43,6 +44,12 @@ final class ClaimMeters implements ClaimTopology.Listener {
     @Override
     public void refused(String ceType) {
         meters.counter(InventoryMetrics.CLAIM_REFUSALS, "command", ceType).increment();
+    }
+
+    /** The counter every consumer of the services counts its dead letters in, by the topic the record came from. */
+    @Override
+    public void deadLettered(String topic, String reason) {
+        meters.counter(ServiceMetrics.RECORDS_DEAD_LETTERED, "topic", topic).increment();
     }
 
     @Override

@@ -179,19 +179,29 @@ public record HostLedger(String hostId, @Nullable Capacity capacity, List<ClaimC
             return List.of(new Reason(null, RefusalCode.NO_SNAPSHOT.name(), "no snapshot of host " + hostId + " yet"));
         }
         List<Reason> reasons = new ArrayList<>();
-        Set<String> inUse = new HashSet<>(capacity.vgpuUuids());
+        // only the asked pGPUs' pending counts and the asked vGPU UUIDs matter: a packed host holds up to a
+        // hundred claims, and this runs for every candidate of every request and every command
+        Set<String> askedGpus = new HashSet<>();
+        Set<String> askedUuids = new HashSet<>();
+        for (ClaimItem item : items) {
+            askedGpus.add(item.gpuUuid());
+            askedUuids.add(item.vgpuUuid());
+        }
+        Set<String> claimedUuids = new HashSet<>();
         Map<String, Map<String, Integer>> pending = new HashMap<>();
         for (ClaimChanged claim : claims) {
             for (ClaimItem item : claim.items()) {
-                inUse.add(item.vgpuUuid());
-                if (!capacity.vgpuUuids().contains(item.vgpuUuid())) {
+                if (askedUuids.contains(item.vgpuUuid())) {
+                    claimedUuids.add(item.vgpuUuid());
+                }
+                if (askedGpus.contains(item.gpuUuid()) && !capacity.vgpuUuids().contains(item.vgpuUuid())) {
                     pending.computeIfAbsent(item.gpuUuid(), g -> new HashMap<>()).merge(item.typeId(), 1, Integer::sum);
                 }
             }
         }
         Map<String, Map<String, Integer>> asked = new LinkedHashMap<>();
         for (ClaimItem item : items) {
-            if (inUse.contains(item.vgpuUuid())) {
+            if (capacity.vgpuUuids().contains(item.vgpuUuid()) || claimedUuids.contains(item.vgpuUuid())) {
                 reasons.add(new Reason(item.gpuUuid(), RefusalCode.VGPU_UUID_IN_USE.name(),
                         "vGPU " + item.vgpuUuid() + " is on the host or held by another claim"));
             }

@@ -1,7 +1,10 @@
 package io.vgpufleet.inventory.claims.streams;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -55,6 +58,12 @@ public final class ClaimStreams implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return streams != null;
+    }
+
+    /** Kafka Streams' own metrics (thread commit and poll latencies, producer flush and transaction times); empty when stopped. */
+    public Map<MetricName, ? extends Metric> metrics() {
+        KafkaStreams current = streams;
+        return current == null ? Map.of() : current.metrics();
     }
 
     /** Kafka Streams' own state, e.g. RUNNING or REBALANCING; NOT_RUNNING when stopped. */

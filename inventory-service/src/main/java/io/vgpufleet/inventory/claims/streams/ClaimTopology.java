@@ -14,10 +14,13 @@ import io.vgpufleet.contracts.messaging.Envelope;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.inventory.claims.ledger.Capacity;
 import io.vgpufleet.inventory.claims.ledger.HostLedger;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,6 +33,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -49,13 +53,16 @@ import org.slf4j.LoggerFactory;
  * The claim ledgers as a Kafka Streams topology:
  *
  * <pre>
- * vgpu.inventory.claim-requests.v1 --+                                    +--> vgpu.inventory.claims.v1 (by claim id)
- *                                    +--> ledger (store claim-ledgers, --+--> vgpu.inventory.claim-refusals.v1
- * vgpu.agent.host-snapshots.v1 ------+     claim-expiries; punctuate)    +--> vgpu.inventory.claim-requests.v1.dlq
+ * vgpu.inventory.claim-requests.v1 --+                                     +--> vgpu.inventory.claims.v1 (by claim id)
+ *                                    +--> ledger (stores claim-capacities, +--> vgpu.inventory.claim-refusals.v1
+ * vgpu.agent.host-snapshots.v1 ------+     claim-active, claim-expiries,   +--> vgpu.inventory.claim-requests.v1.dlq
+ *                                          claim-finals; punctuate)
  * </pre>
  *
  * Both inputs are keyed by host id with the same partition count, so one task owns a host's snapshot,
- * commands and ledger, and handles them one at a time: that is what makes a grant atomic. The
+ * commands and ledger, and handles them one at a time: that is what makes a grant atomic. A host's ledger
+ * is stored as its capacity ({@code claim-capacities}) and one record per active claim
+ * ({@code claim-active}, {@code <host id>|<claim id>}), so a command writes only what it changed. The
  * {@code claim-expiries} store indexes GRANTED claims by expiry ({@code <epoch millis, 19 digits>|<claim id>}
  * to host id) so the wall-clock punctuation reads only the claims due. A claim command that cannot be
  * read, or whose record key is not its host id (it would sit in another host's partition), is
@@ -64,7 +71,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class ClaimTopology {
 
-    public static final String LEDGERS = "claim-ledgers";
+    /** Host id to the {@link Capacity} its latest snapshot gives. */
+    public static final String CAPACITIES = "claim-capacities";
+    /**
+     * One record per active claim, {@code <host id>|<claim id>} to its {@link ClaimChanged}: a command writes the
+     * claim it changed, not the host's whole ledger (host ids cannot hold {@code |}, so a prefix scan on
+     * {@code <host id>|} reads exactly one host's claims).
+     */
+    public static final String ACTIVE = "claim-active";
     public static final String EXPIRIES = "claim-expiries";
     public static final String FINALS = "claim-finals";
     /** How long a final (RELEASED, EXPIRED) claim stays in the claim topic and the directories by default. */
@@ -117,7 +131,10 @@ public final class ClaimTopology {
         topology.addProcessor(LEDGER, () -> new LedgerProcessor(codec, expiryInterval, finalRetention, listener), REQUESTS,
                 SNAPSHOTS);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(LEDGERS), Serdes.String(), new HostLedgerSerde())
+                        Stores.persistentKeyValueStore(CAPACITIES), Serdes.String(), new JsonSerde<>(Capacity.class))
+                .withLoggingEnabled(Map.of()), LEDGER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ACTIVE), Serdes.String(), new JsonSerde<>(ClaimChanged.class))
                 .withLoggingEnabled(Map.of()), LEDGER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(EXPIRIES), Serdes.String(), Serdes.String())
@@ -132,6 +149,11 @@ public final class ClaimTopology {
         topology.addSink(DEAD_LETTERS, (key, value, context) -> value.topic(), new ByteArraySerializer(), bytes,
                 new SamePartition(), LEDGER);
         return topology;
+    }
+
+    /** The {@link #ACTIVE} store's key of a claim. */
+    static String activeKey(String hostId, String claimId) {
+        return hostId + '|' + claimId;
     }
 
     /** The expiry index key: epoch millis zero-padded so that keys sort by time, then the claim id. */
@@ -159,14 +181,15 @@ public final class ClaimTopology {
         private final Duration finalRetention;
         private final Listener listener;
         private @Nullable ProcessorContext<byte[], Outbound> context;
-        private @Nullable KeyValueStore<String, HostLedger> ledgers;
+        private @Nullable KeyValueStore<String, Capacity> capacities;
+        private @Nullable KeyValueStore<String, ClaimChanged> active;
         private @Nullable KeyValueStore<String, String> expiries;
         private @Nullable KeyValueStore<String, String> finals;
         /**
-         * The ledgers this task has read or written, as objects: the store holds them as JSON, and reading a
-         * host's ledger back at every command (a few hundred claims on a packed host) cost more than deciding
-         * the command. Written through on every put; cleared at every init, so a task revived after an aborted
-         * transaction reads the store again.
+         * The ledgers this task has read or written, as objects: the stores hold a host's capacity and each of
+         * its claims as JSON, and rebuilding a host's ledger at every command (up to 128 claims on a packed
+         * host) would cost more than deciding the command. Written through on every change; cleared at every
+         * init, so a task revived after an aborted transaction reads the stores again.
          */
         private final Map<String, HostLedger> cached = new java.util.HashMap<>();
 
@@ -180,7 +203,8 @@ public final class ClaimTopology {
         @Override
         public void init(ProcessorContext<byte[], Outbound> processorContext) {
             this.context = processorContext;
-            this.ledgers = processorContext.getStateStore(LEDGERS);
+            this.capacities = processorContext.getStateStore(CAPACITIES);
+            this.active = processorContext.getStateStore(ACTIVE);
             this.expiries = processorContext.getStateStore(EXPIRIES);
             this.finals = processorContext.getStateStore(FINALS);
             this.cached.clear();
@@ -288,19 +312,29 @@ public final class ClaimTopology {
         private HostLedger ledger(String hostId) {
             HostLedger held = cached.get(hostId);
             if (held == null) {
-                held = ledgers().get(hostId);
-                if (held != null) {
-                    cached.put(hostId, held);
-                }
+                held = read(hostId);
+                cached.put(hostId, held);
             }
-            return held != null ? held : HostLedger.empty(hostId);
+            return held;
+        }
+
+        /** A host's ledger from the stores: its capacity and its claims (a prefix scan), oldest first. */
+        private HostLedger read(String hostId) {
+            Capacity capacity = capacities().get(hostId);
+            List<ClaimChanged> claims = new ArrayList<>();
+            try (KeyValueIterator<String, ClaimChanged> range = active().prefixScan(activeKey(hostId, ""),
+                    new StringSerializer())) {
+                range.forEachRemaining(entry -> claims.add(entry.value));
+            }
+            claims.sort(Comparator.comparing(ClaimChanged::createdAt).thenComparing(ClaimChanged::claimId));
+            return new HostLedger(hostId, capacity, claims);
         }
 
         private void commit(HostLedger before, HostLedger.Outcome outcome, long timestamp) {
             HostLedger after = outcome.ledger();
             if (after != before) {
                 reindex(before, after);
-                ledgers().put(after.hostId(), after);
+                store(before, after);
                 cached.put(after.hostId(), after);
             }
             for (ClaimChanged change : outcome.changes()) {
@@ -309,6 +343,30 @@ public final class ClaimTopology {
                 if (!change.state().active()) {
                     finals().put(expiryKey(change.changedAt(), change.claimId()), change.hostId());
                 }
+            }
+        }
+
+        /**
+         * Writes what changed from one ledger to the next: its capacity when a snapshot replaced it, each claim
+         * added or changed (a claim the operation did not touch is the same object in both), each claim gone.
+         * A command thus writes one small record per claim it changed, not the host's whole ledger.
+         */
+        private void store(HostLedger before, HostLedger after) {
+            String hostId = after.hostId();
+            if (after.capacity() != before.capacity() && after.capacity() != null) {
+                capacities().put(hostId, after.capacity());
+            }
+            Map<String, ClaimChanged> gone = new HashMap<>();
+            for (ClaimChanged claim : before.claims()) {
+                gone.put(claim.claimId(), claim);
+            }
+            for (ClaimChanged claim : after.claims()) {
+                if (gone.remove(claim.claimId()) != claim) {
+                    active().put(activeKey(hostId, claim.claimId()), claim);
+                }
+            }
+            for (String claimId : gone.keySet()) {
+                active().delete(activeKey(hostId, claimId));
             }
         }
 
@@ -365,8 +423,12 @@ public final class ClaimTopology {
             return java.util.Objects.requireNonNull(context, "init not called");
         }
 
-        private KeyValueStore<String, HostLedger> ledgers() {
-            return java.util.Objects.requireNonNull(ledgers, "init not called");
+        private KeyValueStore<String, Capacity> capacities() {
+            return java.util.Objects.requireNonNull(capacities, "init not called");
+        }
+
+        private KeyValueStore<String, ClaimChanged> active() {
+            return java.util.Objects.requireNonNull(active, "init not called");
         }
 
         private KeyValueStore<String, String> expiries() {

@@ -12,6 +12,8 @@ import io.vgpufleet.contracts.host.VgpuManagerStatus;
 import io.vgpufleet.contracts.host.VgpuTypeCapacity;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
+import io.vgpufleet.contracts.messaging.EventTypes;
+import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.inventory.InventoryServiceApplication;
 import io.vgpufleet.inventory.claims.streams.ClaimStreams;
 import io.vgpufleet.service.testing.TestTokens;
@@ -32,6 +34,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -69,6 +72,10 @@ public final class ClaimBench {
     private static final int HOSTS = 500;
     private static final int GPUS = 8;
     private static final int PER_GPU = 16;
+    /** The ledger-path phase's hosts: a type of their own, so the HTTP run's placement never proposes them. */
+    private static final String LEDGER_HOST = "ledger-%04d";
+    private static final String LEDGER_TYPE = "nvidia-701";
+    private static final int LEDGER_HOST_INDEX = 0x10000;
 
     /*
      * Every service is an OAuth2 resource server: reads need a viewer token, writes an operator token. The
@@ -119,7 +126,9 @@ public final class ClaimBench {
             System.out.printf("fleet: %d hosts x %d pGPUs, %d free of %s; %d claims after %d warm-up, %d clients%n",
                     HOSTS, GPUS, HOSTS * GPUS * PER_GPU, TYPE, claims, warmUp, concurrency);
             run(http, base, warmUp, concurrency, "warm-up");
+            CpuUse cpu = CpuUse.now();
             long[] latencies = run(http, base, claims, concurrency, "timed");
+            cpu.print("the timed claims", claims);
             double seconds = latencies[latencies.length - 1] / 1e9;
             long[] sorted = Arrays.copyOf(latencies, latencies.length - 1);
             Arrays.sort(sorted);
@@ -128,8 +137,34 @@ public final class ClaimBench {
                     claimRate, ms(sorted, 0.50), ms(sorted, 0.99), ms(sorted, 0.999), sorted[sorted.length - 1] / 1e6);
 
             stages(service.getBean(MeterRegistry.class));
+            streamMetrics(service.getBean(ClaimStreams.class));
             System.out.printf("load average after the claims: %.2f%n",
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+
+            int ledgerCommands = Integer.getInteger("bench.ledger-commands", 20_000);
+            if (ledgerCommands > 0) {
+                CpuUse ledgerCpu = CpuUse.now();
+                for (int h = 0; h < HOSTS; h++) {
+                    publisher.publish(host(LEDGER_HOST, LEDGER_TYPE, h));
+                }
+                publisher.flush();
+                // the ledger reads the same snapshots as the fleet view; a command ahead of its host's snapshot
+                // would be refused NO_SNAPSHOT
+                // (404 until the fleet view lists the type at all)
+                waitUntil(() -> {
+                    HttpResponse<String> capacity = http.send(HttpRequest.newBuilder(URI.create(
+                            base + "/api/v1/capacity?type=" + LEDGER_TYPE)).header(TestTokens.AUTHORIZATION, VIEWER)
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    return capacity.statusCode() == 200
+                            && capacity.body().contains("\"headroom\":" + HOSTS * GPUS * PER_GPU);
+                });
+                ledgerPath(bootstrap, service.getBean(EventCodec.class), ledgerCommands,
+                        Integer.getInteger("bench.ledger-window", 1_000));
+                ledgerCpu.print("the ledger path", ledgerCommands);
+                streamMetrics(service.getBean(ClaimStreams.class));
+                System.out.printf("load average after the ledger path: %.2f%n",
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            }
 
             int recordSize = EventCodec.toJson(sampleCommand()).length;
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
@@ -152,6 +187,157 @@ public final class ClaimBench {
         }
         // a bench main ends here: some Kafka threads of the embedded broker outlive destroy() and kept the JVM up
         System.exit(0);
+    }
+
+    /**
+     * The ledger path alone: {@code ClaimCapacity} commands produced straight to the request topic (keyed by
+     * host, acks=all) for hosts of their own type that the HTTP run never touched, at most {@code window} in
+     * flight, each timed from its send to its outcome ({@code ClaimChanged} or refusal, read_committed) in a
+     * consumer of this bench: no HTTP, no placement, no directory.
+     */
+    private static void ledgerPath(String bootstrap, EventCodec codec, int commands, int window) throws Exception {
+        if (commands > HOSTS * GPUS * PER_GPU) {
+            throw new IllegalArgumentException("at most " + HOSTS * GPUS * PER_GPU + " ledger commands fit the fleet");
+        }
+        Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+        long[] latencies = new long[commands];
+        AtomicInteger decided = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(window);
+        java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "isolation.level", "read_committed",
+                    "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+                    "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+            try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(config)) {
+                List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+                for (String topic : List.of(TopicCatalogue.CLAIMS.name(), TopicCatalogue.CLAIM_REFUSALS.name())) {
+                    consumer.partitionsFor(topic).forEach(info ->
+                            partitions.add(new org.apache.kafka.common.TopicPartition(topic, info.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToEnd(partitions);
+                partitions.forEach(consumer::position);
+                ready.countDown();
+                while (!stop.get()) {
+                    for (var record : consumer.poll(Duration.ofMillis(100))) {
+                        if (record.value() == null) {
+                            continue;
+                        }
+                        long now = System.nanoTime();
+                        String commandId;
+                        boolean grant = record.topic().equals(TopicCatalogue.CLAIMS.name());
+                        try {
+                            commandId = grant ? EventCodec.fromJson(EventTypes.CLAIM_CHANGED, record.value()).commandId()
+                                    : EventCodec.fromJson(EventTypes.CLAIM_COMMAND_REFUSED, record.value()).commandId();
+                        } catch (Exception e) {
+                            continue;
+                        }
+                        Long sent = commandId == null ? null : sentAt.remove(commandId);
+                        if (sent != null) {
+                            int n = decided.getAndIncrement();
+                            latencies[n] = now - sent;
+                            if (!grant) {
+                                refused.incrementAndGet();
+                            }
+                            inFlight.release();
+                        }
+                    }
+                }
+            }
+        }, "bench-ledger-reader");
+        reader.start();
+        ready.await();
+        Map<String, Object> config = Map.of("bootstrap.servers", bootstrap, "acks", "all", "linger.ms", 1,
+                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName(),
+                "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        long start;
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(config)) {
+            start = System.nanoTime();
+            for (int i = 0; i < commands; i++) {
+                int h = i % HOSTS;
+                int g = (i / HOSTS) % GPUS;
+                String hostId = String.format(LEDGER_HOST, h);
+                String commandId = UUID.randomUUID().toString();
+                ClaimCapacity command = new ClaimCapacity(commandId, "ledger-" + i, hostId, "vm-ledger-" + i, "bench",
+                        3600, List.of(new ClaimItem(gpuUuid(LEDGER_HOST_INDEX + h, g), pciBdf(g), LEDGER_TYPE,
+                        UUID.randomUUID().toString(), g / 4)), Instant.now());
+                inFlight.acquire();
+                sentAt.put(commandId, System.nanoTime());
+                producer.send(codec.record(command));
+            }
+            producer.flush();
+            if (!inFlight.tryAcquire(window, 2, TimeUnit.MINUTES)) {
+                System.out.println("ledger path: " + (commands - decided.get()) + " outcomes missing after 2 minutes");
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        stop.set(true);
+        reader.join();
+        long[] sorted = Arrays.copyOf(latencies, decided.get());
+        Arrays.sort(sorted);
+        System.out.printf("ledger path (ClaimCapacity produced to the request topic, outcome read from the claim topic;"
+                + " %d in flight at most): %d commands in %.2f s, %d refused: %,.0f commands/s; latency p50 %.1f ms,"
+                + " p99 %.1f ms, max %.1f ms%n", window, commands, seconds, refused.get(), commands / seconds,
+                ms(sorted, 0.50), ms(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+    }
+
+    /**
+     * CPU time this JVM (broker, service and bench clients together) spent between two points, per claim and by
+     * thread group: it depends less than rates and latencies on what the machine's other tenants do (though
+     * contention still inflates it), and it says where the work goes.
+     */
+    private record CpuUse(long processNanos, Map<Long, Long> threadNanos, Map<Long, String> names) {
+
+        static CpuUse now() {
+            java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            Map<Long, Long> cpu = new java.util.HashMap<>();
+            Map<Long, String> names = new java.util.HashMap<>();
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null) {
+                    cpu.put(info.getThreadId(), Math.max(0, threads.getThreadCpuTime(info.getThreadId())));
+                    names.put(info.getThreadId(), info.getThreadName());
+                }
+            }
+            return new CpuUse(((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime(), cpu, names);
+        }
+
+        void print(String phase, int count) {
+            CpuUse end = now();
+            Map<String, Long> groups = new java.util.TreeMap<>();
+            end.threadNanos.forEach((id, nanos) -> groups.merge(group(end.names.get(id)),
+                    nanos - threadNanos.getOrDefault(id, 0L), Long::sum));
+            System.out.printf("CPU of this JVM in %s: %.2f ms per claim (%.1f s in all); by thread group, ms per claim:%n",
+                    phase, (end.processNanos - processNanos) / 1e6 / count, (end.processNanos - processNanos) / 1e9);
+            groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                    .forEach(entry -> System.out.printf("  %8.3f  %s%n", entry.getValue() / 1e6 / count, entry.getKey()));
+        }
+
+        private static String group(String name) {
+            String kind = name.replaceAll("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "*")
+                    .replaceAll("[0-9]+", "N");
+            return kind.length() > 90 ? kind.substring(0, 90) : kind;
+        }
+    }
+
+    /** Kafka Streams' own view of the ledger thread and its producer (Streams metrics, averages over their window). */
+    private static void streamMetrics(ClaimStreams streams) {
+        Set<String> wanted = Set.of("commit-latency-avg", "commit-latency-max", "commit-rate", "poll-latency-avg",
+                "poll-records-avg", "process-latency-avg", "process-rate", "punctuate-latency-avg", "blocked-time-ns-total",
+                "flush-time-ns-total", "txn-commit-time-ns-total", "txn-send-offsets-time-ns-total",
+                "txn-begin-time-ns-total", "request-latency-avg", "record-retry-total", "records-per-request-avg",
+                "batch-size-avg", "produce-throttle-time-avg");
+        System.out.println("ledger stream metrics (Kafka Streams; per thread or producer):");
+        streams.metrics().forEach((name, metric) -> {
+            if (wanted.contains(name.name()) && (name.group().equals("stream-thread-metrics")
+                    || name.group().equals("producer-metrics")) && metric.metricValue() instanceof Double value) {
+                String who = name.tags().getOrDefault("thread-id", name.tags().getOrDefault("client-id", ""))
+                        .replaceAll(".*(StreamThread-[0-9]+).*", "$1");
+                System.out.printf("  %-22s %-32s %,14.2f%n", who, name.name(), value);
+            }
+        });
     }
 
     /** Options after the third argument go to the service, e.g. {@code --vgpu.inventory.claims.streams.commit-interval=100ms}. */
@@ -240,15 +426,28 @@ public final class ClaimBench {
     }
 
     private static HostSnapshot host(int index) {
+        return host("bench-%04d", TYPE, index);
+    }
+
+    private static String gpuUuid(int hostIndex, int gpu) {
+        return String.format("GPU-%08x-0000-4000-8000-%012x", hostIndex, gpu);
+    }
+
+    private static String pciBdf(int gpu) {
+        return String.format("0000:%02x:00.0", 0x10 + gpu);
+    }
+
+    /** A host of 8 pGPUs offering {@code type} {@link #PER_GPU} times each; pGPU UUIDs distinct per host name pattern. */
+    private static HostSnapshot host(String name, String type, int index) {
+        int uuidIndex = name.equals(LEDGER_HOST) ? LEDGER_HOST_INDEX + index : index;
         List<PhysicalGpu> gpus = new ArrayList<>();
         for (int g = 0; g < GPUS; g++) {
-            gpus.add(new PhysicalGpu(String.format("GPU-%08x-0000-4000-8000-%012x", index, g),
-                    String.format("0000:%02x:00.0", 0x10 + g), "NVIDIA A16", 16384, g / 4, "0-31", EccMode.OFF,
+            gpus.add(new PhysicalGpu(gpuUuid(uuidIndex, g), pciBdf(g), "NVIDIA A16", 16384, g / 4, "0-31", EccMode.OFF,
                     HostKind.MDEV, false, NvmlFacts.unavailable("NVML_ERROR_LIBRARY_NOT_FOUND"),
-                    List.of(new VgpuTypeCapacity(TYPE, "NVIDIA A16-1B", VgpuClass.B, 1024, PER_GPU, PER_GPU, 1, 45,
+                    List.of(new VgpuTypeCapacity(type, "NVIDIA A16-1B", VgpuClass.B, 1024, PER_GPU, PER_GPU, 1, 45,
                             "5120x2880", "vfio-pci", null)), List.of()));
         }
-        return new HostSnapshot(String.format("bench-%04d", index), 1, Instant.now(), "bench", HostKind.MDEV,
+        return new HostSnapshot(String.format(name, index), 1, Instant.now(), "bench", HostKind.MDEV,
                 new VgpuManagerStatus(true, "550.54.16", List.of()), gpus, List.of());
     }
 

@@ -21,6 +21,7 @@ import io.vgpufleet.contracts.messaging.DeadLetters;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventTypes;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.inventory.claims.ledger.Capacity;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -97,16 +98,24 @@ class ClaimTopologyTest {
     }
 
     private static HostSnapshot snapshot(int available) {
+        return snapshot(HOST, available);
+    }
+
+    private static HostSnapshot snapshot(String host, int available) {
         VgpuTypeCapacity type = new VgpuTypeCapacity("nvidia-232", "GRID T4-4Q", VgpuClass.Q, 4096, 4, available, 1, 60,
                 "4096x2160", "vfio-pci", null);
         PhysicalGpu gpu = new PhysicalGpu(GPU, "0000:3b:00.0", "Tesla T4", 16384, 0, "0-15", EccMode.OFF, HostKind.MDEV,
                 false, NvmlFacts.unavailable("NVML_ERROR_LIBRARY_NOT_FOUND"), List.of(type), List.of());
-        return new HostSnapshot(HOST, 1, T0, "test", HostKind.MDEV, new VgpuManagerStatus(true, "550.54.16", List.of()),
+        return new HostSnapshot(host, 1, T0, "test", HostKind.MDEV, new VgpuManagerStatus(true, "550.54.16", List.of()),
                 List.of(gpu), List.of());
     }
 
     private static ClaimCapacity claim(String claimId, int ttl) {
-        return new ClaimCapacity("cmd-" + claimId, claimId, HOST, "vm-1", "test", ttl,
+        return claim(HOST, claimId, ttl);
+    }
+
+    private static ClaimCapacity claim(String host, String claimId, int ttl) {
+        return new ClaimCapacity("cmd-" + claimId, claimId, host, "vm-1", "test", ttl,
                 List.of(new ClaimItem(GPU, "0000:3b:00.0", "nvidia-232", UUID.randomUUID().toString(), 0)), T0);
     }
 
@@ -172,6 +181,58 @@ class ClaimTopologyTest {
         try (var all = driver.<String, String>getKeyValueStore(ClaimTopology.FINALS).all()) {
             assertThat(all.hasNext()).isFalse();
         }
+    }
+
+    @Test
+    void storesEachActiveClaimUnderItsHostAndForgetsItWhenItEnds() throws Exception {
+        send(snapshot(3));
+        send(claim("c1", 600));
+        send(claim("c2", 600));
+        send(claim("c3", 600));
+        send(new ReleaseClaim("cmd-r", "c2", HOST, "done", T0));
+        assertThat(changes()).extracting(ClaimChanged::claimId, ClaimChanged::state).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("c1", ClaimState.GRANTED),
+                org.assertj.core.groups.Tuple.tuple("c2", ClaimState.GRANTED),
+                org.assertj.core.groups.Tuple.tuple("c3", ClaimState.GRANTED),
+                org.assertj.core.groups.Tuple.tuple("c2", ClaimState.RELEASED));
+        List<String> stored = new java.util.ArrayList<>();
+        try (var all = driver.<String, ClaimChanged>getKeyValueStore(ClaimTopology.ACTIVE).all()) {
+            all.forEachRemaining(entry -> stored.add(entry.key + "=" + entry.value.state()));
+        }
+        assertThat(stored).containsExactly(HOST + "|c1=GRANTED", HOST + "|c3=GRANTED");
+        assertThat(driver.<String, Object>getKeyValueStore(ClaimTopology.CAPACITIES).get(HOST)).isNotNull();
+
+    }
+
+    @Test
+    void aLedgerNotHeldInMemoryIsRebuiltFromItsCapacityAndItsOwnClaimsOnly() throws Exception {
+        // what a restored task finds: stores written before (here by hand), no ledger object in memory yet
+        String host = "seeded-host";
+        var capacities = driver.<String, Capacity>getKeyValueStore(ClaimTopology.CAPACITIES);
+        capacities.put(host, Capacity.of(snapshot(host, 3)));
+        var active = driver.<String, ClaimChanged>getKeyValueStore(ClaimTopology.ACTIVE);
+        active.put(host + "|c1", granted(host, "c1"));
+        active.put(host + "|c2", granted(host, "c2"));
+        // another host whose id starts with this one's: its claims are not this host's
+        active.put(host + "x|c9", granted(host + "x", "c9"));
+
+        send(claim(host, "c3", 600));
+        send(claim(host, "c4", 600));
+        send(claim(host, "c1", 600));
+        assertThat(changes()).extracting(ClaimChanged::claimId, ClaimChanged::state, ClaimChanged::reason)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("c3", ClaimState.GRANTED, "granted"),
+                        org.assertj.core.groups.Tuple.tuple("c1", ClaimState.GRANTED,
+                                "repeated request: the claim as it is"));
+        assertThat(refusals()).singleElement().satisfies(refusal -> {
+            assertThat(refusal.claimId()).isEqualTo("c4");
+            assertThat(refusal.reasons()).extracting(ClaimCommandRefused.Reason::code).containsExactly("NO_CAPACITY");
+        });
+    }
+
+    private static ClaimChanged granted(String host, String claimId) {
+        return new ClaimChanged(claimId, ClaimState.GRANTED, null, host, "vm-1", "test",
+                List.of(new ClaimItem(GPU, "0000:3b:00.0", "nvidia-232", UUID.randomUUID().toString(), 0)), T0,
+                T0.plusSeconds(600), T0, "cmd-" + claimId, "granted");
     }
 
     @Test

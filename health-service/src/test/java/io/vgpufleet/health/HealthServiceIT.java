@@ -44,6 +44,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
+import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The health-service on a real broker: signals in, verdicts and cordons out on their topics, the REST API and
@@ -54,6 +55,9 @@ import org.springframework.core.env.Environment;
         "vgpu.health.policy.hysteresis=2s",
         "vgpu.health.streams.tick-interval=250ms",
         "vgpu.health.streams.state-dir=${java.io.tmpdir}/health-service-it-${random.uuid}"})
+// closed after the class, while the broker still runs: left to the JVM's exit, the context's Kafka Streams
+// waited its whole close timeout for a broker already gone, and the build killed the test JVM after 30 s
+@DirtiesContext
 class HealthServiceIT {
 
     private static final String GPU = "GPU-4e1a0c9b-7d3f-4b2a-9c8d-0e1f2a3b4c5d";

@@ -74,9 +74,11 @@ class SandboxLayoutTest {
                 .containsExactly("--simulate=p4", "--simulate=t4", "--simulate=a100", "--simulate=h100", "--simulate=p4");
         SandboxLayout.Child second = agents.get(1);
         assertThat(second.jar()).isEqualTo(CWD.resolve("node-agent/target/node-agent-0.1.0-SNAPSHOT.jar"));
-        assertThat(second.command("java")).containsExactly("java", "-Xmx24m", "-Xms8m", "-Xss256k", "-XX:+UseSerialGC",
+        assertThat(second.command("java")).containsExactly("java", "-Xmx24m", "-Xms8m", "-Xmn3m",
+                "-XX:MaxHeapFreeRatio=20", "-XX:MinHeapFreeRatio=5", "-Xss256k", "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=64m",
-                "-XX:CICompilerCount=1", "-Xshare:auto", "-XX:TrimNativeHeapInterval=5000", "-jar",
+                "-XX:CICompilerCount=1", "-Xshare:auto", "-XX:TrimNativeHeapInterval=5000", "-XX:+ExitOnOutOfMemoryError",
+                "-jar",
                 second.jar().toString(), "--host-id=sim-02", "--bootstrap-servers=127.0.0.1:19092", "--http-port=9102",
                 "--sysfs-root=" + CWD.resolve(".sandbox/hosts/sim-02"), "--simulate=t4", "--seed=2");
         assertThat(second.healthUrl()).isEqualTo(URI.create("http://127.0.0.1:9102/healthz"));

@@ -17,6 +17,7 @@ import io.vgpufleet.health.hosts.HostSnapshots;
 import io.vgpufleet.health.policy.Decision;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
+import io.vgpufleet.service.messaging.JsonStoreSerde;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -114,10 +115,12 @@ public final class HealthTopology {
     public static Topology build(HealthPolicyEngine engine, EventCodec codec, Duration tick, Listener listener) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(STORE), Serdes.String(), new GpuHealthStateSerde())
+                        Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                        new JsonStoreSerde<>(GpuHealthState.class, "pGPU health state"))
                 .withLoggingEnabled(java.util.Map.of()));
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(HOST_FACTS), Serdes.String(), new HostFactsSerde())
+                        Stores.persistentKeyValueStore(HOST_FACTS), Serdes.String(),
+                        new JsonStoreSerde<>(HostFacts.class, "host facts"))
                 .withLoggingEnabled(java.util.Map.of()));
         Consumed<byte[], byte[]> bytes = Consumed.with(Serdes.ByteArray(), Serdes.ByteArray());
         Produced<byte[], Outbound> outbound = Produced.with(Serdes.ByteArray(), Outbound.SERDE)

@@ -8,6 +8,7 @@ import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicy;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
 import io.vgpufleet.health.policy.Signals;
+import io.vgpufleet.service.messaging.JsonStoreSerde;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.kafka.common.errors.SerializationException;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 class GpuHealthStateSerdeTest {
 
-    private final GpuHealthStateSerde serde = new GpuHealthStateSerde();
+    private final JsonStoreSerde<GpuHealthState> serde =
+            new JsonStoreSerde<>(GpuHealthState.class, "pGPU health state");
 
     @Test
     void aStateWithFindingsSamplesTransitionsAndACordonRoundTrips() {
@@ -50,6 +52,6 @@ class GpuHealthStateSerdeTest {
     @Test
     void anUnreadableStateSaysSo() {
         assertThatThrownBy(() -> serde.deserializer().deserialize("changelog", "{".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(SerializationException.class);
+                .isInstanceOf(SerializationException.class).hasMessageStartingWith("unreadable pGPU health state: ");
     }
 }

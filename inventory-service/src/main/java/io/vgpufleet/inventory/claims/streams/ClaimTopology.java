@@ -16,6 +16,7 @@ import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.inventory.claims.ledger.Capacity;
 import io.vgpufleet.inventory.claims.ledger.HostLedger;
+import io.vgpufleet.service.messaging.JsonStoreSerde;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -131,10 +132,12 @@ public final class ClaimTopology {
         topology.addProcessor(LEDGER, () -> new LedgerProcessor(codec, expiryInterval, finalRetention, listener), REQUESTS,
                 SNAPSHOTS);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(CAPACITIES), Serdes.String(), new JsonSerde<>(Capacity.class))
+                        Stores.persistentKeyValueStore(CAPACITIES), Serdes.String(),
+                        new JsonStoreSerde<>(Capacity.class, "host capacity in a claim ledger store"))
                 .withLoggingEnabled(Map.of()), LEDGER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(ACTIVE), Serdes.String(), new JsonSerde<>(ClaimChanged.class))
+                        Stores.persistentKeyValueStore(ACTIVE), Serdes.String(),
+                        new JsonStoreSerde<>(ClaimChanged.class, "active claim in a claim ledger store"))
                 .withLoggingEnabled(Map.of()), LEDGER);
         topology.addStateStore(Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(EXPIRIES), Serdes.String(), Serdes.String())

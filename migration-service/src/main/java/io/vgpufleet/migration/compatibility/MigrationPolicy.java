@@ -31,13 +31,6 @@ public record MigrationPolicy(
     public static final MigrationPolicy DEFAULT = new MigrationPolicy(null, null, false, false, 3,
             DEFAULT_HOST_STALE_AFTER);
 
-    /** A policy with the default {@link #hostStaleAfter}. */
-    public MigrationPolicy(@Nullable String minDriverVersion, @Nullable String maxDriverVersion,
-            boolean allowMixedHostKinds, boolean allowOtherBoards, int maxCandidatesChecked) {
-        this(minDriverVersion, maxDriverVersion, allowMixedHostKinds, allowOtherBoards, maxCandidatesChecked,
-                DEFAULT_HOST_STALE_AFTER);
-    }
-
     public MigrationPolicy {
         if (minDriverVersion != null) {
             DriverVersions.parse(minDriverVersion);

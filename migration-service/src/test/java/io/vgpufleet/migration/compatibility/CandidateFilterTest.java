@@ -20,6 +20,8 @@ import org.junit.jupiter.api.Test;
 
 class CandidateFilterTest {
 
+    private static final java.time.Duration STALE = MigrationPolicy.DEFAULT_HOST_STALE_AFTER;
+
     private final TestFleet fleet = new TestFleet().with(FleetFixtures.source("src"));
 
     @Test
@@ -32,7 +34,7 @@ class CandidateFilterTest {
                 FleetFixtures.host("old", 1, "535.54.03", EccMode.OFF, "Tesla P4", HostKind.MDEV, List.of()),
                 FleetFixtures.target("sick"));
         fleet.unhealthy.add(gpuOf("sick"));
-        CandidateFilter filter = new CandidateFilter(new MigrationPolicy("550.0", null, false, false, 3));
+        CandidateFilter filter = new CandidateFilter(new MigrationPolicy("550.0", null, false, false, 3, STALE));
 
         CandidateFilter.Selection selection = filter.select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet, FleetFixtures.T0);
 
@@ -47,7 +49,7 @@ class CandidateFilterTest {
         fleet.with(FleetFixtures.target("ok"),
                 FleetFixtures.host("board", 1, "550.90.05", EccMode.OFF, "Tesla P40", HostKind.MDEV, List.of()),
                 FleetFixtures.host("vfio", 1, "550.90.05", EccMode.OFF, "Tesla P4", HostKind.VENDOR_VFIO, List.of()));
-        CandidateFilter lenient = new CandidateFilter(new MigrationPolicy(null, "560", true, true, 10));
+        CandidateFilter lenient = new CandidateFilter(new MigrationPolicy(null, "560", true, true, 10, STALE));
 
         assertThat(lenient.select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet, FleetFixtures.T0).candidates())
                 .extracting(TargetCandidate::hostId).containsExactlyInAnyOrder("ok", "board", "vfio");
@@ -61,7 +63,7 @@ class CandidateFilterTest {
         fleet.inbound.put("a", 2);
         fleet.inbound.put("b", 1);
 
-        CandidateFilter.Selection selection = new CandidateFilter(new MigrationPolicy(null, null, false, false, 2))
+        CandidateFilter.Selection selection = new CandidateFilter(new MigrationPolicy(null, null, false, false, 2, STALE))
                 .select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet, FleetFixtures.T0);
 
         assertThat(selection.candidates()).extracting(TargetCandidate::hostId).containsExactly("c", "b");
@@ -75,7 +77,7 @@ class CandidateFilterTest {
                 FleetFixtures.observedAt(FleetFixtures.target("edge"), now.minusSeconds(30)),
                 FleetFixtures.observedAt(FleetFixtures.target("dead"), now.minusSeconds(31)));
 
-        CandidateFilter.Selection selection = new CandidateFilter(new MigrationPolicy(null, null, false, false, 10))
+        CandidateFilter.Selection selection = new CandidateFilter(new MigrationPolicy(null, null, false, false, 10, STALE))
                 .select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet, now);
 
         assertThat(selection.candidates()).extracting(TargetCandidate::hostId).containsExactlyInAnyOrder("ok", "edge");
@@ -128,6 +130,6 @@ class CandidateFilterTest {
         assertThat(DriverVersions.compare("550.90.05", "550.127.06")).isNegative();
         assertThat(DriverVersions.compare("550.90", "550.90.0")).isNegative();
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-                .isThrownBy(() -> new MigrationPolicy("550;rm -rf", null, false, false, 1));
+                .isThrownBy(() -> new MigrationPolicy("550;rm -rf", null, false, false, 1, STALE));
     }
 }

@@ -250,7 +250,9 @@ class ChaosSystemIT {
         // every lifecycle request settled, and one that did not fail has its vGPU in its host's tree
         ComponentProcess lifecycle = services.get(Service.LIFECYCLE);
         Map<String, String> settled = new TreeMap<>();
+        Map<String, Set<String>> lifecycleVgpus = new HashMap<>(); // host -> the vGPUs of its requests not failed
         await().atMost(DEADLINE).untilAsserted(() -> {
+            lifecycleVgpus.clear();
             for (Map.Entry<String, SimulatedHost> request : requested.entrySet()) {
                 Http.Response answer = Http.get(lifecycle.url("/api/v1/vgpus/" + request.getKey()));
                 assertThat(answer.status()).as(answer.body()).isEqualTo(200);
@@ -261,11 +263,32 @@ class ChaosSystemIT {
                     Set<String> tree = inTree(request.getValue());
                     node.path("vgpus").forEach(vgpu -> assertThat(tree).as("the tree of " + request.getValue().hostId())
                             .contains(vgpu.path("vgpuUuid").asString()));
+                    node.path("vgpus").forEach(vgpu -> lifecycleVgpus
+                            .computeIfAbsent(request.getValue().hostId(), h -> new TreeSet<>())
+                            .add(vgpu.path("vgpuUuid").asString()));
                 }
                 settled.put(request.getKey(), state);
             }
         });
         System.out.printf("lifecycle requests: %s%n", settled);
+        // no orphan and no duplicate: every vGPU in a tree is held by a VM on that host, or is one of the idle
+        // vGPUs the workload created there and did not remove, or belongs to a lifecycle request that did not
+        // fail; a migration's target left by a compensation, a source left after its VM moved, or a failed
+        // request's vGPU would be none of these
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            Map<String, String> hostOf = new HashMap<>();
+            for (SimulatedHost host : hosts) {
+                Set<String> unowned = new TreeSet<>(inTree(host));
+                for (String uuid : unowned) {
+                    String other = hostOf.put(uuid, host.hostId());
+                    assertThat(other).as("vGPU " + uuid + " in the trees of " + other + " and " + host.hostId()).isNull();
+                }
+                unowned.removeAll(vmHeld(host));
+                unowned.removeAll(idleVgpus.getOrDefault(host.hostId(), List.of()));
+                unowned.removeAll(lifecycleVgpus.getOrDefault(host.hostId(), Set.of()));
+                assertThat(unowned).as("vGPUs in the tree of " + host.hostId() + " that nothing owns").isEmpty();
+            }
+        });
         for (String gpu : faulted) {
             await().atMost(DEADLINE).untilAsserted(() -> assertThat(
                     Http.get(services.get(Service.HEALTH).url("/api/v1/gpus/" + gpu + "/health")).body())
@@ -348,6 +371,16 @@ class ChaosSystemIT {
             }
         }
         return uuids;
+    }
+
+    /** The vGPUs the host's running VMs hold ({@code GET /sim/vms}). */
+    private static Set<String> vmHeld(SimulatedHost host) throws Exception {
+        Http.Response vms = Http.get(host.url("/sim/vms"));
+        assertThat(vms.status()).as(vms.body()).isEqualTo(200);
+        Set<String> held = new TreeSet<>();
+        EventCodec.json().readTree(vms.body()).path("vms")
+                .forEach(vgpus -> vgpus.forEach(uuid -> held.add(uuid.asString())));
+        return held;
     }
 
     private static JsonNode awaitHost(ComponentProcess inventory, String hostId) {

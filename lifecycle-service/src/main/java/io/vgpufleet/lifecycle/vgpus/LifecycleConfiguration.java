@@ -6,6 +6,7 @@ import io.vgpufleet.lifecycle.vgpus.claims.InventoryClaims;
 import io.vgpufleet.lifecycle.vgpus.machine.LifecycleMachine;
 import io.vgpufleet.lifecycle.vgpus.machine.LifecyclePolicy;
 import io.vgpufleet.lifecycle.vgpus.store.KafkaRequestStore;
+import io.vgpufleet.service.claims.ClaimsClient;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
 import io.vgpufleet.service.security.ServiceToken;
 import java.net.URI;
@@ -45,8 +46,8 @@ class LifecycleConfiguration {
     ClaimsPort claimsPort(@Value("${vgpu.lifecycle.inventory-url:http://127.0.0.1:8081}") URI inventory,
             @Value("${vgpu.lifecycle.claim-ttl:300s}") Duration ttl, ServiceToken serviceToken) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        return new InventoryClaims(http, inventory, Duration.ofSeconds(10), (int) Math.min(3600, Math.max(1, ttl.toSeconds())),
-                serviceToken);
+        return new InventoryClaims(new ClaimsClient(http, inventory, Duration.ofSeconds(10), serviceToken),
+                (int) Math.min(3600, Math.max(1, ttl.toSeconds())));
     }
 
     @Bean

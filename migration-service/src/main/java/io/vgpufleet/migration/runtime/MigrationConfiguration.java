@@ -18,12 +18,14 @@ import io.vgpufleet.migration.drains.DrainPlanner;
 import io.vgpufleet.migration.fleet.FleetState;
 import io.vgpufleet.migration.sagas.SagaSettings;
 import io.vgpufleet.migration.sagas.SagaSteps;
+import io.vgpufleet.service.claims.ClaimsClient;
 import io.vgpufleet.service.messaging.InboundRecords;
 import io.vgpufleet.service.messaging.KafkaClientSecurity;
 import io.vgpufleet.service.messaging.ServiceMetrics;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
 import io.vgpufleet.service.security.ServiceToken;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -101,7 +103,9 @@ class MigrationConfiguration {
             @Value("${vgpu.migration.inventory-url:http://127.0.0.1:8081}") URI inventory, FleetState fleet,
             ServiceToken serviceToken) {
         return switch (kind) {
-            case "inventory" -> new InventoryClaims(inventory, Duration.ofSeconds(5), serviceToken);
+            case "inventory" -> new InventoryClaims(new ClaimsClient(
+                    HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), inventory, Duration.ofSeconds(5),
+                    serviceToken));
             case "local" -> new LocalClaims(fleet::host);
             default -> throw new IllegalArgumentException("vgpu.migration.claims must be inventory or local, was " + kind);
         };

@@ -7,6 +7,8 @@ import io.vgpufleet.contracts.migration.MigrationSaga;
 import io.vgpufleet.contracts.migration.MigrationStep;
 import io.vgpufleet.migration.runtime.DrainStatus;
 import io.vgpufleet.migration.runtime.SagaEngine;
+import io.vgpufleet.service.web.InvalidFieldException;
+import io.vgpufleet.service.web.RequestFields;
 import io.vgpufleet.service.web.NotFoundException;
 import io.vgpufleet.service.web.Page;
 import java.net.URI;
@@ -48,10 +50,11 @@ class DrainApi {
 
     @PostMapping("/drains")
     ResponseEntity<DrainView> start(@RequestBody(required = false) @Nullable Map<String, Object> body) {
-        RequestFields fields = new RequestFields(body, FIELDS);
-        String gpuUuid = fields.string("gpuUuid", Checks::validGpuUuid);
-        String hostId = fields.string("hostId", Checks::validHostId);
-        String reason = fields.text("reason", 500);
+        Map<String, ?> fields = RequestFields.object(body);
+        RequestFields.onlyKnown(fields, FIELDS, "a drain request");
+        String gpuUuid = RequestFields.checked(fields, "gpuUuid", Checks::validGpuUuid);
+        String hostId = RequestFields.checked(fields, "hostId", Checks::validHostId);
+        String reason = RequestFields.text(fields, "reason", 500);
         if ((gpuUuid == null) == (hostId == null)) {
             throw new InvalidFieldException("gpuUuid", "or hostId must be given, not both");
         }

@@ -10,6 +10,8 @@ import io.vgpufleet.migration.fleet.Fleet;
 import io.vgpufleet.migration.runtime.SagaEngine;
 import io.vgpufleet.migration.sagas.CommandIds;
 import io.vgpufleet.migration.sagas.MigrationRequests;
+import io.vgpufleet.service.web.InvalidFieldException;
+import io.vgpufleet.service.web.RequestFields;
 import io.vgpufleet.service.web.InvalidRequestException;
 import io.vgpufleet.service.web.NotFoundException;
 import io.vgpufleet.service.web.Page;
@@ -56,10 +58,11 @@ class MigrationApi {
 
     @PostMapping("/migrations")
     ResponseEntity<MigrationSaga> start(@RequestBody(required = false) @Nullable Map<String, Object> body) {
-        RequestFields fields = new RequestFields(body, FIELDS);
-        String vgpuUuid = fields.string("vgpuUuid", Checks::validUuid);
-        String vmId = fields.string("vmId", Checks::identifier);
-        String target = fields.string("targetHostId", Checks::validHostId);
+        Map<String, ?> fields = RequestFields.object(body);
+        RequestFields.onlyKnown(fields, FIELDS, "a migration request");
+        String vgpuUuid = RequestFields.checked(fields, "vgpuUuid", Checks::validUuid);
+        String vmId = RequestFields.checked(fields, "vmId", Checks::identifier);
+        String target = RequestFields.checked(fields, "targetHostId", Checks::validHostId);
         if (vgpuUuid == null && vmId == null) {
             throw new InvalidFieldException("vgpuUuid", "or vmId must be given");
         }

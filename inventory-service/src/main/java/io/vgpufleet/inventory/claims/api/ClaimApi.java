@@ -5,7 +5,7 @@ import io.vgpufleet.contracts.Checks;
 import io.vgpufleet.contracts.claims.ClaimChanged;
 import io.vgpufleet.contracts.claims.ClaimItem;
 import io.vgpufleet.contracts.claims.ClaimState;
-import io.vgpufleet.inventory.placement.api.InvalidFieldException;
+import io.vgpufleet.service.web.InvalidFieldException;
 import io.vgpufleet.service.web.NotFoundException;
 import io.vgpufleet.service.web.Page;
 import java.net.URI;

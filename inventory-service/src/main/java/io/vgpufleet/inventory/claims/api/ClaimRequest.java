@@ -1,11 +1,17 @@
 package io.vgpufleet.inventory.claims.api;
 
+import static io.vgpufleet.service.web.RequestFields.check;
+import static io.vgpufleet.service.web.RequestFields.checked;
+import static io.vgpufleet.service.web.RequestFields.integer;
+import static io.vgpufleet.service.web.RequestFields.kind;
+import static io.vgpufleet.service.web.RequestFields.onlyKnown;
+import static io.vgpufleet.service.web.RequestFields.required;
+
 import io.vgpufleet.contracts.Checks;
 import io.vgpufleet.contracts.claims.ClaimCommand;
-import io.vgpufleet.inventory.placement.api.InvalidFieldException;
 import io.vgpufleet.inventory.placement.api.PlacementQuery;
+import io.vgpufleet.service.web.InvalidFieldException;
 import io.vgpufleet.service.web.InvalidRequestException;
-import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -35,27 +41,11 @@ public record ClaimRequest(String claimId, String vmId, String requester, int tt
     private static final Set<String> FIELDS = Set.of("claimId", "vmId", "requester", "ttlSeconds", "placement", "vgpuUuids");
 
     public static ClaimRequest of(Map<String, ?> body) {
-        for (String field : body.keySet()) {
-            if (!FIELDS.contains(field)) {
-                throw new InvalidFieldException(field, "is not a field of a claim request; known: "
-                        + FIELDS.stream().sorted().toList());
-            }
-        }
-        String claimId = string(body, "claimId");
-        if (claimId != null) {
-            check("claimId", claimId, Checks::validUuid);
-        }
-        String vmId = string(body, "vmId");
-        if (vmId == null) {
-            throw new InvalidFieldException("vmId", "must be present");
-        }
-        check("vmId", vmId, Checks::identifier);
-        String requester = string(body, "requester");
-        if (requester == null) {
-            throw new InvalidFieldException("requester", "must be present");
-        }
-        check("requester", requester, Checks::identifier);
-        int ttl = ttl(body.get("ttlSeconds"));
+        onlyKnown(body, FIELDS, "a claim request");
+        String claimId = checked(body, "claimId", Checks::validUuid);
+        String vmId = required(body, "vmId", Checks::identifier);
+        String requester = required(body, "requester", Checks::identifier);
+        int ttl = ttl(body);
         Object placementBody = body.get("placement");
         if (!(placementBody instanceof Map<?, ?> placementMap)) {
             throw new InvalidFieldException("placement", placementBody == null ? "must be present"
@@ -80,35 +70,17 @@ public record ClaimRequest(String claimId, String vmId, String requester, int tt
                 vgpuUuids);
     }
 
-    private static int ttl(@Nullable Object value) {
-        if (value == null) {
-            return DEFAULT_TTL_SECONDS;
-        }
-        long ttl;
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-            ttl = ((Number) value).longValue();
-        } else if (value instanceof BigInteger big) {
-            ttl = big.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        } else {
-            throw new InvalidFieldException("ttlSeconds", "must be a whole number, was " + kind(value));
-        }
-        if (ttl < 1 || ttl > ClaimCommand.MAX_TTL_SECONDS) {
-            throw new InvalidFieldException("ttlSeconds", "must be 1 to " + ClaimCommand.MAX_TTL_SECONDS + ", was " + value);
-        }
-        return (int) ttl;
+    private static int ttl(Map<String, ?> body) {
+        return (int) integer(body, "ttlSeconds", DEFAULT_TTL_SECONDS, 1, ClaimCommand.MAX_TTL_SECONDS);
     }
 
     /** An {@code /extend} body: {@code {"ttlSeconds": n}}, nothing else. */
     public static int extension(Map<String, ?> body) {
-        for (String field : body.keySet()) {
-            if (!field.equals("ttlSeconds")) {
-                throw new InvalidFieldException(field, "is not a field of an extension; known: [ttlSeconds]");
-            }
-        }
+        onlyKnown(body, Set.of("ttlSeconds"), "an extension");
         if (body.get("ttlSeconds") == null) {
             throw new InvalidFieldException("ttlSeconds", "must be present");
         }
-        return ttl(body.get("ttlSeconds"));
+        return ttl(body);
     }
 
     private static @Nullable List<String> vgpuUuids(@Nullable Object value, int count) {
@@ -136,36 +108,5 @@ public record ClaimRequest(String claimId, String vmId, String requester, int tt
             uuids.add(uuid);
         }
         return List.copyOf(uuids);
-    }
-
-    private static @Nullable String string(Map<String, ?> body, String field) {
-        Object value = body.get(field);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof String text)) {
-            throw new InvalidFieldException(field, "must be a string, was " + kind(value));
-        }
-        return text;
-    }
-
-    private static void check(String field, String value, java.util.function.BiFunction<String, String, String> check) {
-        try {
-            check.apply(value, field);
-        } catch (IllegalArgumentException refused) {
-            String message = String.valueOf(refused.getMessage());
-            throw new InvalidFieldException(field, message.startsWith(field + " ")
-                    ? message.substring(field.length() + 1) : message);
-        }
-    }
-
-    private static String kind(@Nullable Object value) {
-        return value == null ? "null"
-                : value instanceof String ? "a string"
-                : value instanceof Boolean ? "a boolean"
-                : value instanceof Number ? "the number " + value
-                : value instanceof List ? "a list"
-                : value instanceof Map ? "an object"
-                : value.getClass().getSimpleName();
     }
 }

@@ -11,6 +11,7 @@ import io.vgpufleet.inventory.placement.PlacementEngine;
 import io.vgpufleet.inventory.placement.PlacementResult;
 import io.vgpufleet.inventory.placement.Rejection;
 import io.vgpufleet.inventory.placement.RejectionReason;
+import io.vgpufleet.service.web.InvalidFieldException;
 import io.vgpufleet.service.web.NotFoundException;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vgpufleet.contracts.host.VgpuClass;
 import io.vgpufleet.inventory.placement.PlacementPolicy;
+import io.vgpufleet.service.web.InvalidFieldException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

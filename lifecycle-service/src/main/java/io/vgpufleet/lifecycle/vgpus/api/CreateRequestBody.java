@@ -1,13 +1,21 @@
 package io.vgpufleet.lifecycle.vgpus.api;
 
+import static io.vgpufleet.service.web.RequestFields.bool;
+import static io.vgpufleet.service.web.RequestFields.checked;
+import static io.vgpufleet.service.web.RequestFields.ids;
+import static io.vgpufleet.service.web.RequestFields.integer;
+import static io.vgpufleet.service.web.RequestFields.kind;
+import static io.vgpufleet.service.web.RequestFields.onlyKnown;
+import static io.vgpufleet.service.web.RequestFields.printable;
+import static io.vgpufleet.service.web.RequestFields.required;
+import static io.vgpufleet.service.web.RequestFields.string;
+
 import io.vgpufleet.contracts.Checks;
 import io.vgpufleet.contracts.lifecycle.VgpuSpec;
-import java.math.BigInteger;
+import io.vgpufleet.service.web.InvalidFieldException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,25 +40,10 @@ record CreateRequestBody(String vmId, VgpuSpec spec, @Nullable String clientRequ
             "gpuAffinity", "gpuAntiAffinity", "policy");
 
     static CreateRequestBody of(Map<String, ?> body) {
-        for (String field : body.keySet()) {
-            if (!FIELDS.contains(field)) {
-                throw new InvalidFieldException(printable(field), "is not a field of a vGPU request; known: "
-                        + FIELDS.stream().sorted().toList());
-            }
-        }
-        String vmId = string(body, "vmId");
-        if (vmId == null) {
-            throw new InvalidFieldException("vmId", "must be present");
-        }
-        check("vmId", vmId, Checks::identifier);
-        String clientRequestId = string(body, "clientRequestId");
-        if (clientRequestId != null) {
-            check("clientRequestId", clientRequestId, Checks::identifier);
-        }
-        String typeId = string(body, "typeId");
-        if (typeId != null) {
-            check("typeId", typeId, Checks::vgpuTypeId);
-        }
+        onlyKnown(body, FIELDS, "a vGPU request");
+        String vmId = required(body, "vmId", Checks::identifier);
+        String clientRequestId = checked(body, "clientRequestId", Checks::identifier);
+        String typeId = checked(body, "typeId", Checks::vgpuTypeId);
         int count = (int) integer(body, "count", 1, 1, VgpuSpec.MAX_COUNT);
         Map<String, String> params = params(body);
         String vgpuClass = string(body, "vgpuClass");
@@ -69,9 +62,9 @@ record CreateRequestBody(String vmId, VgpuSpec spec, @Nullable String clientRequ
             throw new InvalidFieldException("policy", "must be PACK or SPREAD, was '" + printable(policy) + "'");
         }
         VgpuSpec spec = new VgpuSpec(typeId, count, bool(body, "console"), params, vgpuClass, minFramebufferMib, numaNode,
-                p2p, bool(body, "eccRequired"), ids(body, "hostAffinity", Checks::validHostId),
-                ids(body, "hostAntiAffinity", Checks::validHostId), ids(body, "gpuAffinity", Checks::validGpuUuid),
-                ids(body, "gpuAntiAffinity", Checks::validGpuUuid), policy);
+                p2p, bool(body, "eccRequired"), ids(body, "hostAffinity", MAX_LIST, Checks::validHostId),
+                ids(body, "hostAntiAffinity", MAX_LIST, Checks::validHostId), ids(body, "gpuAffinity", MAX_LIST, Checks::validGpuUuid),
+                ids(body, "gpuAntiAffinity", MAX_LIST, Checks::validGpuUuid), policy);
         return new CreateRequestBody(vmId, spec, clientRequestId);
     }
 
@@ -99,93 +92,5 @@ record CreateRequestBody(String vmId, VgpuSpec spec, @Nullable String clientRequ
         } catch (IllegalArgumentException refused) {
             throw new InvalidFieldException("params", String.valueOf(refused.getMessage()).replaceFirst("^params ?", ""));
         }
-    }
-
-    private static @Nullable String string(Map<String, ?> body, String field) {
-        Object value = body.get(field);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof String text)) {
-            throw new InvalidFieldException(field, "must be a string, was " + kind(value));
-        }
-        return text;
-    }
-
-    private static long integer(Map<String, ?> body, String field, long absent, long min, long max) {
-        Object value = body.get(field);
-        if (value == null) {
-            return absent;
-        }
-        long number;
-        if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
-            number = ((Number) value).longValue();
-        } else if (value instanceof BigInteger big) {
-            number = big.signum() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        } else {
-            throw new InvalidFieldException(field, "must be a whole number, was " + kind(value));
-        }
-        if (number < min || number > max) {
-            throw new InvalidFieldException(field, max == Long.MAX_VALUE ? "must be " + min + " or more, was " + value
-                    : "must be " + min + " to " + max + ", was " + value);
-        }
-        return number;
-    }
-
-    private static boolean bool(Map<String, ?> body, String field) {
-        Object value = body.get(field);
-        if (value == null) {
-            return false;
-        }
-        if (!(value instanceof Boolean flag)) {
-            throw new InvalidFieldException(field, "must be true or false, was " + kind(value));
-        }
-        return flag;
-    }
-
-    private static List<String> ids(Map<String, ?> body, String field, BiFunction<String, String, String> check) {
-        Object value = body.get(field);
-        if (value == null) {
-            return List.of();
-        }
-        if (!(value instanceof List<?> list)) {
-            throw new InvalidFieldException(field, "must be a list of strings, was " + kind(value));
-        }
-        if (list.size() > MAX_LIST) {
-            throw new InvalidFieldException(field, "must list at most " + MAX_LIST + ", listed " + list.size());
-        }
-        for (int i = 0; i < list.size(); i++) {
-            String element = field + "[" + i + "]";
-            if (!(list.get(i) instanceof String id)) {
-                throw new InvalidFieldException(element, "must be a string, was " + kind(list.get(i)));
-            }
-            check(element, id, check);
-        }
-        return list.stream().map(String.class::cast).distinct().toList();
-    }
-
-    /** Runs a contracts check, whose message starts with the field name, as a refusal naming the field. */
-    private static void check(String field, String value, BiFunction<String, String, String> check) {
-        try {
-            check.apply(value, field);
-        } catch (IllegalArgumentException refused) {
-            String message = String.valueOf(refused.getMessage());
-            throw new InvalidFieldException(field, message.startsWith(field + " ")
-                    ? message.substring(field.length() + 1) : message);
-        }
-    }
-
-    private static String kind(@Nullable Object value) {
-        return value == null ? "null"
-                : value instanceof String ? "a string"
-                : value instanceof Boolean ? "a boolean"
-                : value instanceof Number ? "the number " + value
-                : value instanceof List ? "a list"
-                : value instanceof Map ? "an object"
-                : value.getClass().getSimpleName();
-    }
-
-    private static String printable(String value) {
-        return Checks.printable(value, 40);
     }
 }

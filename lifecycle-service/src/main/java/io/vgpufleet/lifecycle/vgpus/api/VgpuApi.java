@@ -12,6 +12,7 @@ import io.vgpufleet.lifecycle.domainxml.DomainDefinition;
 import io.vgpufleet.lifecycle.vgpus.LifecycleEngine;
 import io.vgpufleet.lifecycle.vgpus.machine.Decision;
 import io.vgpufleet.lifecycle.vgpus.machine.Stimulus;
+import io.vgpufleet.service.web.InvalidFieldException;
 import io.vgpufleet.service.web.NotFoundException;
 import io.vgpufleet.service.web.Page;
 import java.net.URI;

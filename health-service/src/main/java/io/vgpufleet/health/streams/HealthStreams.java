@@ -75,7 +75,8 @@ public final class HealthStreams implements SmartLifecycle {
     @Override
     public synchronized void stop() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            // leave the group even as a static member, so another instance takes these tasks at once
+            streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
             streams = null;
             clientMetrics.close();
             clientMetrics = null;

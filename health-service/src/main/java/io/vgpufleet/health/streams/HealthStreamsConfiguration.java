@@ -6,6 +6,7 @@ import io.vgpufleet.health.hosts.GpuFacts;
 import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
 import io.vgpufleet.service.messaging.KafkaClientSecurity;
+import io.vgpufleet.service.messaging.StaticMembership;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
 import java.util.List;
 import java.util.Properties;
@@ -40,6 +41,8 @@ class HealthStreamsConfiguration {
             List<HealthTopology.Listener> listeners,
             MeterRegistry meters,
             @Value("${spring.kafka.bootstrap-servers}") String bootstrapServers,
+            @Value("${vgpu.health.instance-id:}") String instanceId,
+            @Value("${server.port:8080}") int serverPort,
             KafkaClientSecurity security,
             TopicCatalogueProvisioning provisioned) {
         HealthProperties.Streams streams = properties.getStreams();
@@ -58,6 +61,7 @@ class HealthStreamsConfiguration {
         }
         // TLS or SASL of the kafka-tls profile, as every other client of the service (docs/security.md)
         config.putAll(security.settings());
+        StaticMembership.apply(config, StaticMembership.instanceId(instanceId, serverPort));
         return new HealthStreams(
                 HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config,
                 meters);

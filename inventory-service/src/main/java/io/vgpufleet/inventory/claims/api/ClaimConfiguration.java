@@ -13,6 +13,7 @@ import io.vgpufleet.inventory.placement.api.PlacementInputSource;
 import io.vgpufleet.contracts.messaging.Topic;
 import io.vgpufleet.service.messaging.InboundRecords;
 import io.vgpufleet.service.messaging.KafkaClientSecurity;
+import io.vgpufleet.service.messaging.StaticMembership;
 import io.vgpufleet.service.messaging.TopicCatalogueProvisioning;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,10 +104,13 @@ class ClaimConfiguration {
             @Value("${vgpu.inventory.claims.streams.expiry-interval:1s}") Duration expiryInterval,
             @Value("${vgpu.inventory.claims.streams.threads:1}") int threads,
             @Value("${vgpu.inventory.claims.final-retention:24h}") Duration finalRetention,
+            @Value("${vgpu.inventory.instance-id:}") String instanceId,
+            @Value("${server.port:8080}") int serverPort,
             KafkaClientSecurity security,
             TopicCatalogueProvisioning provisioned) {
         Properties config = streamsConfig(bootstrapServers, applicationId, guarantee, stateDir, commitInterval, threads,
                 security);
+        StaticMembership.apply(config, StaticMembership.instanceId(instanceId, serverPort));
         return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, finalRetention, meters), config);
     }
 

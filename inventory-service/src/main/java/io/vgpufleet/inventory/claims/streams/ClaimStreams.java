@@ -50,7 +50,8 @@ public final class ClaimStreams implements SmartLifecycle {
     public synchronized void stop() {
         KafkaStreams running = streams;
         if (running != null) {
-            running.close(Duration.ofSeconds(30));
+            // leave the group even as a static member, so another instance takes these ledgers at once
+            running.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
             streams = null;
         }
     }

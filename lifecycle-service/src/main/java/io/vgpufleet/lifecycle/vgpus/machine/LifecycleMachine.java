@@ -218,7 +218,7 @@ public final class LifecycleMachine {
         }
         draft.lastError = "inventory unavailable: " + reason;
         draft.pending = new PendingOperation(OperationKind.CLAIM, pending.attempts(),
-                draft.now.plus(policy.claimRetryDelay()), null);
+                draft.now.plus(policy.claimRetryDelay(pending.attempts())), null);
     }
 
     private void release(Draft draft) {

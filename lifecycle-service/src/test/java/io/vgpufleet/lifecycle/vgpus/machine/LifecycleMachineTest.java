@@ -351,6 +351,22 @@ class LifecycleMachineTest {
     }
 
     @Test
+    void theRetryDelayDoublesWithEveryUnavailableAnswerUpToSixteenTimes() {
+        assertThat(policy.claimRetryDelay(1)).isEqualTo(policy.claimRetryDelay());
+        assertThat(policy.claimRetryDelay(2)).isEqualTo(policy.claimRetryDelay().multipliedBy(2));
+        assertThat(policy.claimRetryDelay(4)).isEqualTo(policy.claimRetryDelay().multipliedBy(8));
+        assertThat(policy.claimRetryDelay(5)).isEqualTo(policy.claimRetryDelay().multipliedBy(16));
+        assertThat(policy.claimRetryDelay(60)).isEqualTo(policy.claimRetryDelay().multipliedBy(16));
+
+        Run run = new Run(1).on(new Stimulus.ClaimUnavailable("connection refused"));
+        run.at(policy.claimRetryDelay());
+        assertThat(run.request.pending().attempts()).isEqualTo(2);
+        run.on(new Stimulus.ClaimUnavailable("connection refused"));
+        Instant second = run.request.pending().deadline();
+        assertThat(second).isEqualTo(T0.plus(policy.claimRetryDelay()).plus(policy.claimRetryDelay().multipliedBy(2)));
+    }
+
+    @Test
     void aClaimThatDoesNotMatchTheRequestIsGivenBack() {
         Run run = new Run(2).on(new ClaimGranted(HOST, List.of(new ClaimItem(GPU_A, BDF_A, TYPE, UUID_1, 0))));
 

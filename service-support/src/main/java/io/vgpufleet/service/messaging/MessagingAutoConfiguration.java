@@ -1,6 +1,7 @@
 package io.vgpufleet.service.messaging;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.EventPublisher;
@@ -82,6 +83,20 @@ public class MessagingAutoConfiguration {
         metrics.bindTo(meters);
         return metrics;
     }
+
+    /**
+     * Kafka client meters without Spring's {@code spring.id} tag: the binder's consumers tag their client
+     * metrics with it, the publisher's producer and the streams' clients do not, and Prometheus takes one set
+     * of tag keys per name, so whichever registered second was refused ("registration has failed" at every
+     * start) and those clients' metrics, consumer lag among them, were missing. {@code client.id} still tells
+     * the clients apart.
+     */
+    @Bean
+    MeterFilter kafkaMetersWithoutSpringId() {
+        return MeterFilter.ignoreTags(SPRING_ID_TAG);
+    }
+
+    static final String SPRING_ID_TAG = "spring.id";
 
     /** Dead letters go to {@code <topic>.dlq}, the catalogue's dead-letter topic of the record's topic. */
     @Bean

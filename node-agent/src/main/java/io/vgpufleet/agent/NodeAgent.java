@@ -96,8 +96,9 @@ public final class NodeAgent implements AutoCloseable {
      *
      * <p>No linger (the contracts' producer lingers 5 ms): every command reply, and the snapshot a saga's VERIFY
      * waits for, is on the critical path of a migration step, and the agent's records come one or a few at a
-     * time, so lingering batched nothing and added 5 ms to every round trip (MigrationBench's round-trip
-     * breakdown, docs/benchmarks.md, issue 8). Records sent while a request is in flight still go out together.
+     * time, so lingering batched nothing and could hold each of them up to 5 ms. (MigrationBench's round-trip
+     * breakdown, docs/benchmarks.md, issue 8, third session: on the shared 2-core machine the gain was within
+     * the load's noise.) Records sent while a request is in flight still go out together.
      */
     static final Map<String, Object> PRODUCER_OVERRIDES = Map.of(
             ProducerConfig.LINGER_MS_CONFIG, 0,

@@ -93,8 +93,15 @@ public final class NodeAgent implements AutoCloseable {
      * measured), while gzip runs in the JVM's own zlib with a context of a few hundred KiB; the agent's
      * records are small and rare. No client telemetry push (KIP-714): nothing in the fleet subscribes to
      * it, and the agent's metrics are on its own {@code /metrics}.
+     *
+     * <p>No linger (the contracts' producer lingers 5 ms): every command reply, and the snapshot a saga's VERIFY
+     * waits for, is on the critical path of a migration step, and the agent's records come one or a few at a
+     * time, so lingering batched nothing and could hold each of them up to 5 ms. (MigrationBench's round-trip
+     * breakdown, docs/benchmarks.md, issue 8, third session: on the shared 2-core machine the gain was within
+     * the load's noise.) Records sent while a request is in flight still go out together.
      */
     static final Map<String, Object> PRODUCER_OVERRIDES = Map.of(
+            ProducerConfig.LINGER_MS_CONFIG, 0,
             ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024,
             ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000,
             ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,

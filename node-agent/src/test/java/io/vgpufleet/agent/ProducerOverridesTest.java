@@ -26,6 +26,19 @@ class ProducerOverridesTest {
     }
 
     @Test
+    void theAgentsRepliesAndSnapshotsDoNotLinger() {
+        Map<String, Object> settings = new HashMap<>(NodeAgent.PRODUCER_OVERRIDES);
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+        settings.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        settings.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+
+        ProducerConfig config = new ProducerConfig(settings);
+
+        // a reply is on a migration step's critical path; the contracts' producer alone would linger 5 ms
+        assertThat(config.getLong(ProducerConfig.LINGER_MS_CONFIG)).isZero();
+    }
+
+    @Test
     void theAgentsProducerKeepsNoNativeCompressorAndPushesNoTelemetry() {
         Map<String, Object> settings = new HashMap<>(NodeAgent.PRODUCER_OVERRIDES);
         settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");

@@ -100,6 +100,7 @@ public final class MigrationBench {
             List<String> vms = createVms(publisher, "bench-a", portA, world, 32, "bench");
             List<Long> overheads = new ArrayList<>();
             List<String> notCompleted = new ArrayList<>();
+            java.util.Set<String> measured = new java.util.HashSet<>();
             Map<MigrationStep, List<Long>> byStep = new EnumMap<>(MigrationStep.class);
             String loadAtStart = loadAverage();
             long wallStart = System.nanoTime();
@@ -118,6 +119,7 @@ public final class MigrationBench {
                         continue;
                     }
                     completed.add(id);
+                    measured.add(id);
                     long overhead = Duration.between(Instant.parse(saga.path("startedAt").asString()),
                             Instant.parse(saga.path("updatedAt").asString())).toMillis();
                     overheads.add(overhead);
@@ -144,6 +146,7 @@ public final class MigrationBench {
                     notCompleted.isEmpty() ? "" : " " + notCompleted);
             byStep.forEach((step, values) -> System.out.printf("  %-20s p50 %5d ms  p99 %5d ms%n", step,
                     percentile(values, 50), percentile(values, 99)));
+            roundTrips(bootstrap, measured);
             migration.destroy();
             migration.waitFor(30, TimeUnit.SECONDS);
 
@@ -179,6 +182,78 @@ public final class MigrationBench {
             }
             broker.destroy();
         }
+    }
+
+    /**
+     * Where a round trip's time goes, from the record timestamps (each producer's clock at {@code send}; every
+     * process runs on this machine): per command of a measured migration, the saga state written before it to the
+     * command's send (the state's acknowledgement and the engine), the command to its reply (the agent's fetch,
+     * execution and outcome journal), and the reply to the next saga state (the reply's linger and send, the
+     * service's fetch and the engine). By the command's step (the part of its id after the migration id).
+     */
+    private static void roundTrips(String bootstrap, java.util.Set<String> measured) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        EventCodec codec = new EventCodec(Clock.systemUTC(), UUID::randomUUID, "urn:vgpu:bench:migration");
+        Map<String, List<Long>> states = new HashMap<>();
+        Map<String, Long> commands = new HashMap<>();
+        Map<String, Long> replies = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<org.apache.kafka.common.TopicPartition> partitions = new ArrayList<>();
+            for (String topic : List.of(TopicCatalogue.MIGRATION_SAGAS.name(), TopicCatalogue.AGENT_COMMANDS.name(),
+                    TopicCatalogue.COMMAND_REPLIES.name())) {
+                consumer.partitionsFor(topic).forEach(info -> partitions.add(
+                        new org.apache.kafka.common.TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    Object payload;
+                    try {
+                        payload = codec.decode(record.topic(), record.headers(), record.value()).payload();
+                    } catch (Exception e) {
+                        continue;
+                    }
+                    if (payload instanceof io.vgpufleet.contracts.migration.MigrationSaga saga
+                            && measured.contains(saga.migrationId())) {
+                        states.computeIfAbsent(saga.migrationId(), m -> new ArrayList<>()).add(record.timestamp());
+                    } else if (payload instanceof io.vgpufleet.contracts.command.AgentCommand command) {
+                        commands.putIfAbsent(command.commandId(), record.timestamp());
+                    } else if (payload instanceof io.vgpufleet.contracts.command.CommandReply reply) {
+                        replies.putIfAbsent(reply.commandId(), record.timestamp());
+                    }
+                }
+            }
+        }
+        Map<String, List<Long>> before = new java.util.TreeMap<>();
+        Map<String, List<Long>> agent = new java.util.TreeMap<>();
+        Map<String, List<Long>> after = new java.util.TreeMap<>();
+        commands.forEach((commandId, sent) -> {
+            int dot = commandId.indexOf('.');
+            List<Long> written = dot < 0 ? null : states.get(commandId.substring(0, dot));
+            Long replied = replies.get(commandId);
+            if (written == null || replied == null) {
+                return;
+            }
+            String step = commandId.substring(dot + 1).replaceAll("\\..*", "");
+            written.stream().filter(t -> t <= sent).max(Long::compare).ifPresent(t ->
+                    before.computeIfAbsent(step, k -> new ArrayList<>()).add(sent - t));
+            agent.computeIfAbsent(step, k -> new ArrayList<>()).add(replied - sent);
+            written.stream().filter(t -> t >= replied).min(Long::compare).ifPresent(t ->
+                    after.computeIfAbsent(step, k -> new ArrayList<>()).add(t - replied));
+        });
+        System.out.println("round trips by command (record timestamps; p50 / p99 ms):");
+        agent.forEach((step, values) -> System.out.printf("  %-14s n %4d  state -> command %s  command -> reply %s"
+                + "  reply -> next state %s%n", step, values.size(), p5099(before.get(step)), p5099(values),
+                p5099(after.get(step))));
+    }
+
+    private static String p5099(List<Long> values) {
+        return values == null || values.isEmpty() ? "-" : percentile(values, 50) + " / " + percentile(values, 99);
     }
 
     private static void addStep(Map<MigrationStep, List<Long>> byStep, MigrationStep step,

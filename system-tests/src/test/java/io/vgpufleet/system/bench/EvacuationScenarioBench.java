@@ -62,7 +62,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class EvacuationScenarioBench {
 
     private static final Duration FAULT_WINDOW = Duration.ofMinutes(1);
-    private static final Duration STAGE_DEADLINE = Duration.ofMinutes(10);
+    /** How long each stage may take: 10 minutes unless {@code -Dvgpu.bench.stage-deadline=PT4M} says otherwise. */
+    private static final Duration STAGE_DEADLINE = Duration.parse(System.getProperty("vgpu.bench.stage-deadline", "PT10M"));
 
     private EvacuationScenarioBench() {}
 

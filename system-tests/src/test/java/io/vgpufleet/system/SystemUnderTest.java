@@ -172,6 +172,14 @@ public final class SystemUnderTest {
         List<String> command = new ArrayList<>();
         command.add(javaBinary());
         command.addAll(SandboxLayout.SERVICE_JVM_OPTIONS);
+        String heap = System.getProperty("vgpu.service.xmx");
+        if (heap != null) {
+            // a scale bench raises the services' heap (the last -Xmx given wins); e.g. -Dvgpu.service.xmx=1g
+            if (!heap.matches("[0-9]{1,6}[mMgG]")) {
+                throw new IllegalArgumentException("vgpu.service.xmx must look like 512m or 2g, was " + heap);
+            }
+            command.add("-Xmx" + heap);
+        }
         command.add("-jar");
         command.add(jar(service.module()).toString());
         command.add("--server.port=" + port);

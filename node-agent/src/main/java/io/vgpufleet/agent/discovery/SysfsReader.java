@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -269,8 +270,7 @@ public final class SysfsReader {
         /** The attribute's text, or empty where there is no such file. */
         public Optional<String> readIfPresent(String name) throws SysfsException {
             checkSegment(name);
-            // java.io.File answers absence without an exception (NIO on JDK 17 throws one inside).
-            if (!real.resolve(name).toFile().exists() && !Files.isSymbolicLink(real.resolve(name))) {
+            if (!exists(real.resolve(name)) && !Files.isSymbolicLink(real.resolve(name))) {
                 return Optional.empty();
             }
             return Optional.of(readAttribute(real.resolve(name), shown.resolve(name)));
@@ -278,7 +278,7 @@ public final class SysfsReader {
 
         public boolean has(String name) throws SysfsException {
             checkSegment(name);
-            return real.resolve(name).toFile().exists();
+            return exists(real.resolve(name));
         }
 
         /** The names in the directory, sorted. */
@@ -289,7 +289,7 @@ public final class SysfsReader {
         /** The names in a subdirectory, sorted; empty where it does not exist. */
         public List<String> list(String name) throws SysfsException {
             checkSegment(name);
-            if (!real.resolve(name).toFile().isDirectory()) {
+            if (!isDirectory(real.resolve(name))) {
                 return List.of();
             }
             return sub(name).list();
@@ -351,6 +351,19 @@ public final class SysfsReader {
         } catch (IOException | UnsupportedOperationException e) {
             throw new SysfsException(relative(shown) + " is not a readable link");
         }
+    }
+
+    /**
+     * Whether the path exists (following links). On the default file system {@code java.io.File} answers
+     * absence without an exception (NIO on JDK 17 throws one inside); another file system (a simulated
+     * host's in-memory tree) has no {@code java.io.File} and is asked through NIO.
+     */
+    private static boolean exists(Path path) {
+        return path.getFileSystem() == FileSystems.getDefault() ? path.toFile().exists() : Files.exists(path);
+    }
+
+    private static boolean isDirectory(Path path) {
+        return path.getFileSystem() == FileSystems.getDefault() ? path.toFile().isDirectory() : Files.isDirectory(path);
     }
 
     private static void checkSegment(String segment) throws SysfsException {

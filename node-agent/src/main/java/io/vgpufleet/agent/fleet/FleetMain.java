@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.vgpufleet.agent.simulator.Fault;
 import io.vgpufleet.agent.simulator.HostProfile;
+import io.vgpufleet.agent.simulator.InMemoryTrees;
 import io.vgpufleet.agent.simulator.SimulatedFaults;
 import io.vgpufleet.contracts.messaging.EventCodec;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,6 +24,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * --fleet=N                    hosts to simulate (required)
  * --bootstrap-servers=H:P      the broker (required)
- * --sysfs-root=DIR             each host's tree is DIR/&lt;host id&gt; (required; laid out or reused)
+ * --fleet-tree=memory          memory (default): every host's tree in one in-memory file system, /&lt;host id&gt;;
+ *                              disk: each host's tree is DIR/&lt;host id&gt; under --sysfs-root (laid out or reused)
+ * --sysfs-root=DIR             required with --fleet-tree=disk, refused with memory
  * --fleet-profile=a100x8       the simulator profile of every host (p4, t4, a100, h100, a100x8, mixed)
  * --fleet-prefix=fleet         host ids are &lt;prefix&gt;-00001 ...
  * --fleet-vgpus-per-gpu=0     vGPUs created at start on every pGPU, each held by a running VM of its own
@@ -60,14 +65,19 @@ public final class FleetMain {
         FleetSimulator.Settings settings;
         int httpPort;
         Duration report;
+        FileSystem memoryTree = null;
         try {
-            settings = settings(options);
+            if (tree(options) == Tree.MEMORY) {
+                memoryTree = InMemoryTrees.newFleetTree();
+            }
+            settings = settings(options, memoryTree);
             httpPort = Integer.parseInt(options.getOrDefault("http-port", "0"));
             report = Duration.parse(options.getOrDefault("report", "PT30S"));
         } catch (RuntimeException e) {
             fail(e.getMessage());
             return;
         }
+        FileSystem tree = memoryTree;
         FleetSimulator fleet = FleetSimulator.start(settings, Clock.systemUTC());
         Cost cost = new Cost();
         HttpServer http = http(fleet, cost, httpPort);
@@ -81,18 +91,53 @@ public final class FleetMain {
             reporter.shutdownNow();
             http.stop(0);
             fleet.close();
+            closeQuietly(tree);
             stopped.countDown();
         }, "fleet-shutdown"));
         stopped.await();
     }
 
-    static FleetSimulator.Settings settings(Map<String, String> options) {
-        List<String> known = List.of("fleet", "bootstrap-servers", "sysfs-root", "fleet-profile", "fleet-prefix", "seed",
-                "heartbeat", "health-poll", "sweep", "lanes", "http-port", "report", "fleet-vgpus-per-gpu");
+    /** Where the fleet's host trees are: in memory (the fleet's default) or on disk under --sysfs-root. */
+    enum Tree {
+        MEMORY, DISK
+    }
+
+    static Tree tree(Map<String, String> options) {
+        String value = options.getOrDefault("fleet-tree", "memory");
+        return switch (value) {
+            case "memory" -> Tree.MEMORY;
+            case "disk" -> Tree.DISK;
+            default -> throw new IllegalArgumentException("--fleet-tree must be memory or disk, was '"
+                    + io.vgpufleet.contracts.Checks.printable(value) + "'");
+        };
+    }
+
+    /**
+     * The settings from the options.
+     *
+     * @param memoryTree the in-memory file system the hosts' trees go in where {@code --fleet-tree=memory}, else
+     *     null
+     */
+    static FleetSimulator.Settings settings(Map<String, String> options, @Nullable FileSystem memoryTree) {
+        List<String> known = List.of("fleet", "bootstrap-servers", "sysfs-root", "fleet-tree", "fleet-profile",
+                "fleet-prefix", "seed", "heartbeat", "health-poll", "sweep", "lanes", "http-port", "report",
+                "fleet-vgpus-per-gpu");
         for (String name : options.keySet()) {
             if (!known.contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name + " (fleet mode takes " + known + ")");
             }
+        }
+        Path root;
+        if (tree(options) == Tree.MEMORY) {
+            if (options.containsKey("sysfs-root")) {
+                throw new IllegalArgumentException("--sysfs-root is for --fleet-tree=disk; the memory tree has no directory");
+            }
+            if (memoryTree == null) {
+                throw new IllegalArgumentException("--fleet-tree=memory needs an in-memory file system");
+            }
+            root = memoryTree.getPath("/");
+        } else {
+            root = Path.of(required(options, "sysfs-root")).toAbsolutePath();
         }
         String profileName = options.getOrDefault("fleet-profile", "a100x8");
         HostProfile profile = HostProfile.named(profileName).orElseThrow(() -> new IllegalArgumentException(
@@ -101,7 +146,7 @@ public final class FleetMain {
                 Integer.parseInt(required(options, "fleet")),
                 profile,
                 io.vgpufleet.contracts.Checks.validHostId(options.getOrDefault("fleet-prefix", "fleet"), "--fleet-prefix"),
-                Path.of(required(options, "sysfs-root")).toAbsolutePath(),
+                root,
                 required(options, "bootstrap-servers"),
                 Long.parseLong(options.getOrDefault("seed", "1")),
                 Duration.parse(options.getOrDefault("heartbeat", "PT30S")),
@@ -118,6 +163,16 @@ public final class FleetMain {
             throw new IllegalArgumentException("--" + name + " is required in fleet mode");
         }
         return value;
+    }
+
+    private static void closeQuietly(@Nullable FileSystem tree) {
+        if (tree != null) {
+            try {
+                tree.close();
+            } catch (IOException e) {
+                log.warn("in-memory fleet tree not closed: {}", e.toString());
+            }
+        }
     }
 
     private static void fail(String message) {

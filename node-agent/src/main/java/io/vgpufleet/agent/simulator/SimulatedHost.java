@@ -198,7 +198,7 @@ public final class SimulatedHost {
             if (model.hostKind() == HostKind.MDEV) {
                 mdevParent(dir, model);
                 Files.createSymbolicLink(root.resolve("class/mdev_bus").resolve(bdf),
-                        Path.of("../../devices", bridge, bdf));
+                        root.getFileSystem().getPath("../../devices", bridge, bdf));
             } else {
                 vendorVfioParent(dir, bridge, bdf, bus, model, numaNode);
             }
@@ -212,7 +212,7 @@ public final class SimulatedHost {
             text(dir.resolve("class"), "0x030200");
             text(dir.resolve("numa_node"), Integer.toString(numaNode));
             text(dir.resolve("local_cpulist"), CPUS_BY_NODE[numaNode]);
-            Files.createSymbolicLink(root.resolve("bus/pci/devices").resolve(bdf), Path.of("../../../devices", bridge, bdf));
+            Files.createSymbolicLink(root.resolve("bus/pci/devices").resolve(bdf), root.getFileSystem().getPath("../../../devices", bridge, bdf));
             return dir;
         }
 
@@ -240,8 +240,8 @@ public final class SimulatedHost {
             for (int index = 0; index < model.virtualFunctions(); index++) {
                 String vf = virtualFunctionBdf(bus, index);
                 Path vfDir = pciDevice(bridge, vf, model, numaNode);
-                Files.createSymbolicLink(vfDir.resolve("physfn"), Path.of("..", bdf));
-                Files.createSymbolicLink(dir.resolve("virtfn" + index), Path.of("..", vf));
+                Files.createSymbolicLink(vfDir.resolve("physfn"), root.getFileSystem().getPath("..", bdf));
+                Files.createSymbolicLink(dir.resolve("virtfn" + index), root.getFileSystem().getPath("..", vf));
                 Files.createDirectories(vfDir.resolve("nvidia"));
                 text(vfDir.resolve("nvidia/current_vgpu_type"), "0");
                 text(vfDir.resolve("nvidia/vgpu_params"), "");

@@ -68,14 +68,14 @@ public final class SimulatedKernel {
         io(() -> {
             Path device = parent.resolve(uuid);
             Files.createDirectories(device.resolve("nvidia"));
-            Files.createSymbolicLink(device.resolve("mdev_type"), Path.of("..", "mdev_supported_types", typeId));
+            Files.createSymbolicLink(device.resolve("mdev_type"), root.getFileSystem().getPath("..", "mdev_supported_types", typeId));
             Files.writeString(device.resolve("remove"), "");
             Files.writeString(device.resolve("nvidia/vgpu_params"), "");
             Path typeVersion = typeDir.resolve("migration_version");
             if (Files.isRegularFile(typeVersion)) {
                 Files.copy(typeVersion, device.resolve("migration_version"));
             }
-            Files.createSymbolicLink(typeDir.resolve("devices").resolve(uuid), Path.of("../../..", uuid));
+            Files.createSymbolicLink(typeDir.resolve("devices").resolve(uuid), root.getFileSystem().getPath("../../..", uuid));
             Files.createSymbolicLink(busLink, busLink.getParent().relativize(device));
             refreshAvailability(parent);
         });

@@ -15,16 +15,42 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import io.vgpufleet.agent.simulator.HostTree;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Runs on a tree on disk and on the fleet simulator's in-memory tree: discovery must read the same from both. */
+@ParameterizedClass(name = "{0} tree")
+@EnumSource(HostTree.class)
 class HostDiscoveryTest {
 
     private static final String P4 = "0000:83:00.0";
     private static final String VGPU = "b0f1c8de-6f43-4c3b-9a7e-1f2d3c4b5a69";
 
+    @Parameter
+    HostTree tree;
+
     @TempDir
-    Path root;
+    Path temp;
+
+    private HostTree.Place place;
+    private Path root;
+
+    @BeforeEach
+    void openTheTree() {
+        place = tree.open(temp);
+        root = place.root("host-1");
+    }
+
+    @AfterEach
+    void closeTheTree() throws IOException {
+        place.close();
+    }
 
     @Test
     void readsAnMdevParentItsTypesAndItsVgpuFromTheKernelsFiles() throws IOException {
@@ -71,7 +97,9 @@ class HostDiscoveryTest {
     }
 
     @Test
-    void neverFollowsALinkOutOfTheRootNorANameThatIsNotAnAddress(@TempDir Path outside) throws IOException {
+    void neverFollowsALinkOutOfTheRootNorANameThatIsNotAnAddress() throws IOException {
+        Path outside = place.root("outside");
+        Files.createDirectories(outside);
         Files.writeString(outside.resolve("secret"), "do not read");
         Files.createDirectories(root.resolve("class/mdev_bus"));
         Files.createSymbolicLink(root.resolve("class/mdev_bus/0000:84:00.0"), outside);
@@ -124,7 +152,7 @@ class HostDiscoveryTest {
         mdevDevice(parent, broken, VGPU, "");
         Path stray = root.resolve("devices/virtual/mdev").resolve("0c4f2a1e-1111-4d2b-8a3c-5e6f7a8b9c0d");
         write(stray.resolve("nvidia/vgpu_params"), "");
-        Files.createSymbolicLink(stray.resolve("mdev_type"), Path.of("../mdev_supported_types/nvidia-289"));
+        Files.createSymbolicLink(stray.resolve("mdev_type"), root.getFileSystem().getPath("../mdev_supported_types/nvidia-289"));
         Files.createSymbolicLink(root.resolve("bus/mdev/devices").resolve(stray.getFileName()),
                 root.resolve("bus/mdev/devices").relativize(stray));
 
@@ -223,7 +251,7 @@ class HostDiscoveryTest {
         write(device.resolve("local_cpulist"), "16-31,48-63");
         Files.createDirectories(root.resolve("class/mdev_bus"));
         Files.createSymbolicLink(root.resolve("class/mdev_bus").resolve(P4),
-                Path.of("../../devices/pci0000:80/0000:80:02.0", P4));
+                root.getFileSystem().getPath("../../devices/pci0000:80/0000:80:02.0", P4));
         return device;
     }
 
@@ -242,8 +270,8 @@ class HostDiscoveryTest {
     private void mdevDevice(Path parent, Path type, String uuid, String params) throws IOException {
         Path device = parent.resolve(uuid);
         write(device.resolve("nvidia/vgpu_params"), params);
-        Files.createSymbolicLink(device.resolve("mdev_type"), Path.of("../mdev_supported_types", type.getFileName().toString()));
-        Files.createSymbolicLink(type.resolve("devices").resolve(uuid), Path.of("../../..", uuid));
+        Files.createSymbolicLink(device.resolve("mdev_type"), root.getFileSystem().getPath("../mdev_supported_types", type.getFileName().toString()));
+        Files.createSymbolicLink(type.resolve("devices").resolve(uuid), root.getFileSystem().getPath("../../..", uuid));
         Files.createDirectories(root.resolve("bus/mdev/devices"));
         Files.createSymbolicLink(root.resolve("bus/mdev/devices").resolve(uuid),
                 root.resolve("bus/mdev/devices").relativize(device));

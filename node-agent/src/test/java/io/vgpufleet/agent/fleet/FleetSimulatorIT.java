@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.vgpufleet.agent.publishing.TopicSetup;
 import io.vgpufleet.agent.simulator.Fault;
-import io.vgpufleet.agent.simulator.HostProfile;
 import io.vgpufleet.agent.simulator.SimulatedFaults;
 import io.vgpufleet.contracts.command.CommandReply;
 import io.vgpufleet.contracts.command.CommandSucceeded;
@@ -21,6 +20,8 @@ import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.testing.RealKafka;
+import io.vgpufleet.agent.simulator.InMemoryTrees;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -43,8 +45,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A fleet of simulated hosts in one process on a real broker: every host publishes its snapshot, a command
@@ -59,13 +62,33 @@ class FleetSimulatorIT {
 
     private final EventCodec codec = new EventCodec(Clock.systemUTC(), UUID::randomUUID, "urn:vgpu:test:fleet-it");
 
-    @Test
-    void everyHostPublishesTakesItsOwnCommandsInItsOwnTreeAndSignalsItsFaults(@TempDir Path root) throws Exception {
+    @ParameterizedTest(name = "{0} tree")
+    @EnumSource(FleetMain.Tree.class)
+    void everyHostPublishesTakesItsOwnCommandsInItsOwnTreeAndSignalsItsFaults(FleetMain.Tree tree, @TempDir Path disk)
+            throws Exception {
         String bootstrap = System.getProperty("kafka.bootstrap.servers");
         String prefix = "fit" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 36);
-        FleetSimulator.Settings settings = new FleetSimulator.Settings(HOSTS, HostProfile.T4, prefix, root, bootstrap,
-                7, Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(200), 2, 0);
+        Map<String, String> options = new HashMap<>(Map.of("fleet", String.valueOf(HOSTS), "fleet-profile", "t4",
+                "fleet-prefix", prefix, "bootstrap-servers", bootstrap, "seed", "7", "heartbeat", "PT30S",
+                "health-poll", "PT1S", "sweep", "PT0.2S", "lanes", "2", "fleet-tree", tree.name().toLowerCase(Locale.ROOT)));
+        if (tree == FleetMain.Tree.DISK) {
+            options.put("sysfs-root", disk.toString());
+        }
         TopicSetup.provision(bootstrap, "fleet-it-admin", Map.of());
+        try (FileSystem memory = InMemoryTrees.newFleetTree()) {
+            FleetSimulator.Settings settings = FleetMain.settings(options, tree == FleetMain.Tree.MEMORY ? memory : null);
+            assertThat(settings.root().getFileSystem() == memory).isEqualTo(tree == FleetMain.Tree.MEMORY);
+            runFleet(settings, bootstrap, prefix);
+        }
+        if (tree == FleetMain.Tree.MEMORY) {
+            try (Stream<Path> onDisk = Files.list(disk)) {
+                assertThat(onDisk).as("nothing of the memory tree on disk").isEmpty();
+            }
+        }
+    }
+
+    private void runFleet(FleetSimulator.Settings settings, String bootstrap, String prefix) throws Exception {
+        Path root = settings.root();
         try (KafkaConsumer<byte[], byte[]> reader = reader(bootstrap);
                 FleetSimulator fleet = FleetSimulator.start(settings, Clock.systemUTC());
                 EventPublisher commands = new EventPublisher(
@@ -114,7 +137,7 @@ class FleetSimulatorIT {
             });
             assertThat(replies).singleElement().isInstanceOf(CommandSucceeded.class);
             try (Stream<Path> trees = Files.walk(root)) {
-                assertThat(trees.filter(path -> path.getFileName().toString().equals(vgpu))
+                assertThat(trees.filter(path -> vgpu.equals(String.valueOf(path.getFileName())))
                         .map(path -> root.relativize(path).getName(0).toString()).distinct())
                         .as("hosts whose tree holds the new vGPU").containsExactly(target);
             }

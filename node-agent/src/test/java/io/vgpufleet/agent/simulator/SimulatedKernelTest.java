@@ -12,26 +12,45 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/** Runs on a tree on disk and on the fleet simulator's in-memory tree: the kernel must answer the same on both. */
+@ParameterizedClass(name = "{0} tree")
+@EnumSource(HostTree.class)
 class SimulatedKernelTest {
 
     private static final String UUID_1 = "11111111-2222-4333-8444-555555555555";
     private static final String UUID_2 = "21111111-2222-4333-8444-555555555555";
 
-    @TempDir
-    Path root;
+    @Parameter
+    HostTree tree;
 
+    @TempDir
+    Path temp;
+
+    private HostTree.Place place;
+    private Path root;
     private SimulatedKernel kernel;
     private String p4;
 
     @BeforeEach
     void layOutTwoP4s() {
+        place = tree.open(temp);
+        root = place.root("host-1");
         SimulatedHost.layOut(root, HostProfile.P4, 3);
         kernel = new SimulatedKernel(root);
         p4 = discover().gpus().get(0).pciBdf();
+    }
+
+    @AfterEach
+    void closeTheTree() throws IOException {
+        place.close();
     }
 
     @Test
@@ -89,7 +108,8 @@ class SimulatedKernelTest {
     }
 
     @Test
-    void aVirtualFunctionTakesACreatableTypeAndTheOthersShrinkToIt(@TempDir Path h100Root) throws KernelError {
+    void aVirtualFunctionTakesACreatableTypeAndTheOthersShrinkToIt() throws KernelError {
+        Path h100Root = place.root("h100");
         SimulatedHost.layOut(h100Root, HostProfile.H100, 3);
         SimulatedKernel h100 = new SimulatedKernel(h100Root);
         PhysicalGpu gpu = new HostDiscovery(new SysfsReader(h100Root), new SimulatedNvml(h100Root), "h1")

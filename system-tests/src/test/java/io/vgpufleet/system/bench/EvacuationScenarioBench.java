@@ -62,7 +62,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class EvacuationScenarioBench {
 
     private static final Duration FAULT_WINDOW = Duration.ofMinutes(1);
-    private static final Duration STAGE_DEADLINE = Duration.ofMinutes(10);
+    /** How long each stage may take: 10 minutes unless {@code -Dvgpu.bench.stage-deadline=PT4M} says otherwise. */
+    private static final Duration STAGE_DEADLINE = Duration.parse(System.getProperty("vgpu.bench.stage-deadline", "PT10M"));
 
     private EvacuationScenarioBench() {}
 
@@ -70,6 +71,7 @@ public final class EvacuationScenarioBench {
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int vgpusPerGpu = args.length > 1 ? Integer.parseInt(args[1]) : 1;
         long seed = args.length > 2 ? Long.parseLong(args[2]) : 10L;
+        String tree = args.length > 3 ? args[3] : "memory";
         EventCodec codec = new EventCodec(Clock.systemUTC(), UUID::randomUUID, "urn:vgpu:bench");
         SystemUnderTest system = SystemUnderTest.get();
         Map<String, ComponentProcess> services = new LinkedHashMap<>();
@@ -78,13 +80,14 @@ public final class EvacuationScenarioBench {
         }
         Path repo = Path.of(System.getProperty("vgpu.repo", "..")).toAbsolutePath().normalize();
         int fleetPort = Ports.anyFree();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + Math.max(256, hosts / 2) + "m", "-XX:+UseSerialGC", "-jar",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + FleetCostBench.fleetHeapMib(hosts, tree) + "m", "-XX:+UseSerialGC", "-jar",
                 SandboxLayout.jarOf(repo, "node-agent").toString(), "--fleet=" + hosts, "--fleet-profile=a100x8",
                 "--fleet-prefix=bench", "--fleet-vgpus-per-gpu=" + vgpusPerGpu,
                 "--bootstrap-servers=" + system.bootstrapServers(),
-                "--sysfs-root=" + system.runDir().resolve("fleet"), "--http-port=" + fleetPort, "--seed=" + seed,
-                "--heartbeat=PT30S", "--health-poll=PT10S", "--report=PT30S");
+                "--http-port=" + fleetPort, "--seed=" + seed,
+                "--heartbeat=PT30S", "--health-poll=PT10S", "--report=PT30S"));
+        command.addAll(FleetCostBench.treeOptions(tree, system.runDir().resolve("fleet")));
         Path fleetLog = system.runDir().resolve("logs").resolve("fleet.log");
         Instant fleetStart = Instant.now();
         Process fleet = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(fleetLog.toFile()).start();

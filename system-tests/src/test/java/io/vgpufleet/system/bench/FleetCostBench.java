@@ -45,18 +45,19 @@ public final class FleetCostBench {
         int hosts = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         String profile = args.length > 1 ? args[1] : "a100x8";
         int vgpus = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        String tree = args.length > 3 ? args[3] : "memory";
         SystemUnderTest system = SystemUnderTest.get();
         Path repo = Path.of(System.getProperty("vgpu.repo", "..")).toAbsolutePath().normalize();
         int port = Ports.anyFree();
         Path log = system.runDir().resolve("logs").resolve("fleet.log");
         Instant started = Instant.now();
-        Process fleet = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + Math.max(256, hosts / 2) + "m", "-XX:+UseSerialGC", "-jar",
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + fleetHeapMib(hosts, tree) + "m", "-XX:+UseSerialGC", "-jar",
                 SandboxLayout.jarOf(repo, "node-agent").toString(), "--fleet=" + hosts, "--fleet-profile=" + profile,
                 "--fleet-prefix=cost", "--fleet-vgpus-per-gpu=" + vgpus, "--bootstrap-servers=" + system.bootstrapServers(),
-                "--sysfs-root=" + system.runDir().resolve("fleet"), "--http-port=" + port, "--heartbeat=PT30S",
-                "--health-poll=PT10S", "--report=PT60S"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--http-port=" + port, "--heartbeat=PT30S", "--health-poll=PT10S", "--report=PT60S"));
+        command.addAll(treeOptions(tree, system.runDir().resolve("fleet")));
+        Process fleet = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Runtime.getRuntime().addShutdownHook(new Thread(fleet::destroyForcibly));
         EventCodec codec = new EventCodec(Clock.systemUTC(), UUID::randomUUID, "urn:vgpu:bench");
         Set<String> seen = new HashSet<>();
@@ -97,13 +98,35 @@ public final class FleetCostBench {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(60, TimeUnit.SECONDS);
         String steady = Http.get(report).body().trim();
         String load = Files.readString(Path.of("/proc/loadavg")).trim();
-        System.out.printf("%nFleet cost: %d hosts of %s, %d vGPU(s) per pGPU; %d cores, Java %s%n", hosts, profile, vgpus,
-                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf("%nFleet cost: %d hosts of %s, %d vGPU(s) per pGPU, %s tree, -Xmx%dm; %d cores, Java %s%n",
+                hosts, profile, vgpus, tree, fleetHeapMib(hosts, tree), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"));
         System.out.printf("every host's first snapshot on Kafka %d s after the process started%n", up.toSeconds());
         System.out.println("steady minute (heartbeat PT30S, health poll PT10S): " + steady);
         System.out.println("load average at the end: " + load);
         fleet.destroy();
         fleet.waitFor(10, TimeUnit.SECONDS);
         System.exit(0);
+    }
+
+    /**
+     * The fleet's heap: half a MiB per host on disk (measured 90 MiB live per 1,000 hosts), one MiB per host in
+     * memory (the trees add about 255 KiB per a100x8 host); {@code -Dvgpu.fleet.xmx=MiB} overrides it.
+     */
+    static int fleetHeapMib(int hosts, String tree) {
+        String given = System.getProperty("vgpu.fleet.xmx");
+        if (given != null) {
+            return Integer.parseInt(given);
+        }
+        return "disk".equals(tree) ? Math.max(256, hosts / 2) : Math.max(512, hosts);
+    }
+
+    /** The fleet's tree option: {@code memory} (the fleet's default) or {@code disk} under {@code dir}. */
+    static List<String> treeOptions(String tree, Path dir) {
+        return switch (tree) {
+            case "memory" -> List.of("--fleet-tree=memory");
+            case "disk" -> List.of("--fleet-tree=disk", "--sysfs-root=" + dir);
+            default -> throw new IllegalArgumentException("tree must be memory or disk, was " + tree);
+        };
     }
 }

@@ -192,7 +192,7 @@ class NodeAgentIT {
     }
 
     @Test
-    void deadLettersABrokenPayloadAndCarriesOn() {
+    void deadLettersABrokenPayloadAndCarriesOn() throws IOException, InterruptedException {
         ProducerRecord<String, byte[]> valid = codec.record(createOnTheP4("x", hostId, UUID.randomUUID().toString()));
         sendRaw(new ProducerRecord<>(valid.topic(), null, hostId, "{not json".getBytes(UTF_8), valid.headers()));
         String vgpuUuid = UUID.randomUUID().toString();
@@ -209,6 +209,12 @@ class NodeAgentIT {
         });
         await().atMost(DEADLINE).pollInSameThread().untilAsserted(() ->
                 assertThat(replyTo(commandId)).get().isInstanceOf(CommandSucceeded.class));
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + agent.httpPort() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        for (String stage : List.of("delivered", "executed", "snapshot")) {
+            assertThat(metrics).as("the command's time in the agent: " + stage)
+                    .containsPattern("vgpu_agent_command_stage_seconds_count\\{[^}]*stage=\"" + stage + "\"");
+        }
     }
 
     @Test

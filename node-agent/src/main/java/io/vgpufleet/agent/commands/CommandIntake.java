@@ -32,7 +32,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -54,9 +53,9 @@ import org.slf4j.LoggerFactory;
  *       vgpu.agent.commands.v1.dlq} with the reason, and the intake carries on with the next record. A
  *       record without a key belongs to no host and is skipped with a warning (every agent would
  *       otherwise dead-letter the same record).
- *   <li>Offsets are committed after the records of a poll are answered and every reply of the poll is
- *       acknowledged by the broker (the replies are sent while the next commands run): at least once, with
- *       repeats answered from the {@link CommandHandler}'s memory of outcomes.
+ *   <li>Offsets are committed (asynchronously) after the records of a poll are answered and every reply of
+ *       the poll is acknowledged by the broker (the replies are sent while the next commands run): at least
+ *       once, with repeats answered from the {@link CommandHandler}'s memory of outcomes.
  *   <li>The poll's commands are one batch ({@link CommandHandler#handleInBatch}): the snapshot of what they
  *       changed goes out once, after their replies were handed to the producer, not before each reply.
  *   <li>While the broker is away (a reply or dead letter not acknowledged in time), the poll is read again
@@ -136,14 +135,15 @@ public final class CommandIntake implements AutoCloseable {
                     rewind(records);
                     continue;
                 }
-                try {
-                    consumer.commitSync();
-                } catch (WakeupException | InterruptException e) {
-                    throw e;
-                } catch (KafkaException e) {
-                    // answered and acknowledged: a record delivered again is answered from the outcome journal
-                    log.warn("offsets of {} answered command records not committed: {}", records.count(), e.toString());
-                }
+                // not waited for: the next poll goes out at once (a synchronous commit held every batch for a
+                // round trip to the group coordinator); close() waits for commits in flight. A commit that fails
+                // only means records delivered again, answered from the outcome journal.
+                int answered = records.count();
+                consumer.commitAsync((offsets, failure) -> {
+                    if (failure != null) {
+                        log.warn("offsets of {} answered command records not committed: {}", answered, failure.toString());
+                    }
+                });
             }
         } catch (WakeupException e) {
             if (running) {
@@ -170,10 +170,16 @@ public final class CommandIntake implements AutoCloseable {
             }
         } finally {
             // one snapshot for the poll's changes, while its replies are on their way
+            long snapshotStarted = System.nanoTime();
             handler.endBatch();
+            metrics.commandStage("snapshot", Duration.ofNanos(System.nanoTime() - snapshotStarted));
         }
+        long awaitStarted = System.nanoTime();
         for (Sent reply : sent) {
             reply.await();
+        }
+        if (!sent.isEmpty()) {
+            metrics.commandStage("acknowledged", Duration.ofNanos(System.nanoTime() - awaitStarted));
         }
     }
 
@@ -224,7 +230,10 @@ public final class CommandIntake implements AutoCloseable {
             deadLetter(record, e);
             return null;
         }
+        metrics.commandStage("delivered", Duration.ofMillis(System.currentTimeMillis() - record.timestamp()));
+        long started = System.nanoTime();
         CommandReply reply = handler.handleInBatch(command);
+        metrics.commandStage("executed", Duration.ofNanos(System.nanoTime() - started));
         // not waited for here: the next command runs while the producer sends, and the poll's replies are
         // acknowledged together before its offsets are committed (still at least once)
         CompletableFuture<?> acknowledged = replies.publish(reply);

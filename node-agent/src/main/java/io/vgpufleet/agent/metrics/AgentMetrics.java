@@ -2,6 +2,7 @@ package io.vgpufleet.agent.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import java.time.Duration;
@@ -26,6 +27,14 @@ public final class AgentMetrics {
     public static final String SNAPSHOTS_RECOVERED = "vgpu.agent.snapshots.recovered";
     /** Commands answered, tagged {@code type} (the command's {@code ce_type}) and {@code outcome}. */
     public static final String COMMANDS = "vgpu.agent.commands";
+    /**
+     * Where a command's time goes in the agent, tagged {@code stage}: {@code delivered} (the command record's
+     * timestamp, the sender's clock, to the intake taking it from a poll), {@code executed} (validation and
+     * execution, outcome journal included), {@code snapshot} (the batch's discovery and snapshot handed to the
+     * producer, after its replies were) and {@code acknowledged} (the poll's replies acknowledged by the
+     * broker after that). Plain timers (count, sum, max): no histogram buckets on every host.
+     */
+    public static final String COMMAND_STAGE = "vgpu.agent.command.stage";
     /** Command records that could not be read and went to the dead-letter topic, tagged {@code topic} (the source topic). */
     public static final String DEAD_LETTERS = "vgpu.agent.dead.letters";
     /**
@@ -96,6 +105,12 @@ public final class AgentMetrics {
 
     public void commandAnswered(String commandType, String outcome) {
         Counter.builder(COMMANDS).tag("type", commandType).tag("outcome", outcome).register(registry).increment();
+    }
+
+    /** One stage of a command's time in the agent ({@link #COMMAND_STAGE}); a negative time counts as zero. */
+    public void commandStage(String stage, Duration took) {
+        Timer.builder(COMMAND_STAGE).tag("stage", stage).register(registry)
+                .record(took.isNegative() ? Duration.ZERO : took);
     }
 
     public void definitionRepaired(boolean ok) {

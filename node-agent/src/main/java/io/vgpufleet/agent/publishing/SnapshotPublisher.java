@@ -9,11 +9,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,12 +61,16 @@ public final class SnapshotPublisher implements AutoCloseable {
         return thread;
     });
 
+    /** The content last handed to the producer (the broker may still be answering). */
     private @Nullable DiscoveredHost lastPublished;
     private volatile @Nullable DiscoveredHost lastDiscovered;
     private volatile @Nullable Instant lastPublishedAt;
     private volatile boolean kafkaOk;
-    /** A send failed since the last one the broker took: the next send is a full {@code recovered} snapshot. */
-    private boolean recoveryPending;
+    /**
+     * A send failed since the last one the broker took: the next send is a full {@code recovered} snapshot. Set
+     * by the producer's thread, read by the sending one.
+     */
+    private volatile boolean recoveryPending;
 
     public SnapshotPublisher(String hostId, String agentVersion, HostDiscovery discovery, EventPublisher publisher,
             Clock clock, Duration heartbeat, AgentMetrics metrics) {
@@ -79,9 +83,15 @@ public final class SnapshotPublisher implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** Publishes the first snapshot (waiting for the broker) and starts the ticks. */
+    /** Publishes the first snapshot (waiting for the broker's answer) and starts the ticks. */
     public void start() {
-        publish(discover(), "start");
+        try {
+            publish(discover(), "start").get();
+        } catch (ExecutionException e) {
+            // answered: the next tick sends a recovered snapshot
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         ticker.scheduleWithFixedDelay(this::tick, DISCOVERY_INTERVAL.toMillis(), DISCOVERY_INTERVAL.toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -136,30 +146,47 @@ public final class SnapshotPublisher implements AutoCloseable {
         }
     }
 
-    private synchronized void publish(DiscoveredHost host, String reason) {
+    /**
+     * Hands the snapshot to the producer and returns at once: the broker's answer is taken in by {@link
+     * #answered} on the producer's thread, so neither a command batch nor the next tick waits for it (a command
+     * reply is already on its way when the batch's snapshot goes out; waiting for the snapshot's acknowledgement
+     * held the command intake for that round trip). The content counts as published from the send on, so an
+     * unchanged host sends nothing more; a send the broker then refuses or does not take within {@link
+     * #SEND_TIMEOUT} makes the next send a full {@code recovered} snapshot.
+     */
+    private synchronized CompletableFuture<?> publish(DiscoveredHost host, String reason) {
         Instant now = clock.instant();
         HostSnapshot snapshot = host.toSnapshot(hostId, sequence.incrementAndGet(), now, agentVersion);
+        CompletableFuture<?> sent;
         try {
-            publisher.publish(snapshot).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            lastPublished = host;
-            lastPublishedAt = now;
-            kafkaOk = true;
-            recoveryPending = false;
-            metrics.snapshotPublished(reason);
-            if (RECOVERED.equals(reason)) {
-                metrics.snapshotRecovered();
-                log.info("broker takes snapshots again: published a full snapshot {} of {}", snapshot.sequence(),
-                        hostId);
-            }
-            log.debug("published snapshot {} of {} ({})", snapshot.sequence(), hostId, reason);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            sent = publisher.publish(snapshot);
+        } catch (RuntimeException e) {
+            answered(snapshot, reason, now, e);
+            return CompletableFuture.failedFuture(e);
+        }
+        lastPublished = host;
+        recoveryPending = false;
+        // no lock in the answer: the producer's thread must never wait for a tick or a batch that is sending
+        return sent.orTimeout(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ok, failure) -> answered(snapshot, reason, now, failure));
+    }
+
+    private void answered(HostSnapshot snapshot, String reason, Instant sentAt, @Nullable Throwable failure) {
+        if (failure != null) {
             kafkaOk = false;
             recoveryPending = true;
             metrics.snapshotFailed();
-            log.warn("snapshot {} of {} was not taken by the broker: {}", snapshot.sequence(), hostId, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            log.warn("snapshot {} of {} was not taken by the broker: {}", snapshot.sequence(), hostId, failure.toString());
+            return;
         }
+        lastPublishedAt = sentAt;
+        kafkaOk = true;
+        metrics.snapshotPublished(reason);
+        if (RECOVERED.equals(reason)) {
+            metrics.snapshotRecovered();
+            log.info("broker takes snapshots again: published a full snapshot {} of {}", snapshot.sequence(), hostId);
+        }
+        log.debug("published snapshot {} of {} ({})", snapshot.sequence(), hostId, reason);
     }
 
     @Override

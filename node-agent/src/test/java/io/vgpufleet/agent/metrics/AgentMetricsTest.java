@@ -36,6 +36,18 @@ class AgentMetricsTest {
     }
 
     @Test
+    void commandStagesAreTimedAndATimeBeforeTheSendersClockCountsAsZero() {
+        metrics.commandStage("executed", Duration.ofMillis(12));
+        metrics.commandStage("delivered", Duration.ofMillis(-3)); // the sender's clock ahead of this host's
+
+        assertThat(registry.scrape())
+                .contains("vgpu_agent_command_stage_seconds_count{stage=\"executed\"} 1")
+                .contains("vgpu_agent_command_stage_seconds_sum{stage=\"executed\"} 0.012")
+                .contains("vgpu_agent_command_stage_seconds_count{stage=\"delivered\"} 1")
+                .contains("vgpu_agent_command_stage_seconds_sum{stage=\"delivered\"} 0.0");
+    }
+
+    @Test
     void aKafkaClientsOwnMetricsAreExportedUntilItsHandleIsClosed() throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1",

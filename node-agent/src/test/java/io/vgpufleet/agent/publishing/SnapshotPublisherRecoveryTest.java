@@ -103,7 +103,7 @@ class SnapshotPublisherRecoveryTest {
         assertThat(snapshots.lastPublishedAt()).contains(clock.instant());
     }
 
-    /** Runs {@code action} (which blocks on one send) on another thread, answers the send, waits for it. */
+    /** Runs {@code action} (which hands one snapshot to the producer) on another thread, answers the send, waits for both. */
     private void sendAnd(Runnable action, Runnable answer) throws Exception {
         CompletableFuture<Void> done = CompletableFuture.runAsync(action);
         assertThat(producer.sent.tryAcquire(10, TimeUnit.SECONDS)).as("a record was sent").isTrue();

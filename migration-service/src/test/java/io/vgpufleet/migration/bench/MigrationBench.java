@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -85,7 +86,10 @@ public final class MigrationBench {
         }
         List<Process> processes = new ArrayList<>();
         Map<String, Map<MigrationStep, Instant>> steps = new ConcurrentHashMap<>();
-        Thread progress = progressReader(bootstrap, steps);
+        // a migration's terminal progress event ends the wait for it: the bench does not poll the service over
+        // HTTP meanwhile (its GETs took half the service's CPU on these 2 shared cores)
+        Map<String, CompletableFuture<MigrationStep>> ends = new ConcurrentHashMap<>();
+        Thread progress = progressReader(bootstrap, steps, ends);
         try (EventPublisher publisher = new EventPublisher(EventPublisher.producer(bootstrap, "migration-bench", Map.of()),
                 new EventCodec(Clock.systemUTC(), UUID::randomUUID, "urn:vgpu:bench:migration"))) {
             int portA = freePort();
@@ -102,9 +106,18 @@ public final class MigrationBench {
             List<String> notCompleted = new ArrayList<>();
             java.util.Set<String> measured = new java.util.HashSet<>();
             Map<MigrationStep, List<Long>> byStep = new EnumMap<>(MigrationStep.class);
+            // the first rounds warm the JVMs up (JIT, connections, caches); they run the same way but are not measured
+            int warmUpRounds = Integer.getInteger("bench.warmup-rounds", 1);
+            List<Long> warmUp = new ArrayList<>();
+            int round = 0;
             String loadAtStart = loadAverage();
             long wallStart = System.nanoTime();
             while (overheads.size() < migrations) {
+                boolean measuring = round++ >= warmUpRounds;
+                if (measuring && round == warmUpRounds + 1) {
+                    wallStart = System.nanoTime();
+                    loadAtStart = loadAverage();
+                }
                 List<String> ids = new ArrayList<>();
                 for (String vm : vms.subList(0, Math.min(vms.size(), migrations - overheads.size()))) {
                     ids.add(post(service.resolve("/api/v1/migrations"), "{\"vmId\":\"" + vm + "\"}")
@@ -112,16 +125,20 @@ public final class MigrationBench {
                 }
                 List<String> completed = new ArrayList<>();
                 for (String id : ids) {
-                    JsonNode saga = awaitEnd(service, id);
+                    JsonNode saga = awaitEnd(service, ends, id);
                     if (!"COMPLETED".equals(saga.path("step").asString())) {
                         // counted and told, not measured: the VM stays where it was and moves in the next round
                         notCompleted.add(saga.path("step").asString() + ": " + saga.path("reason").asString());
                         continue;
                     }
-                    completed.add(id);
-                    measured.add(id);
                     long overhead = Duration.between(Instant.parse(saga.path("startedAt").asString()),
                             Instant.parse(saga.path("updatedAt").asString())).toMillis();
+                    if (!measuring) {
+                        warmUp.add(overhead);
+                        continue;
+                    }
+                    completed.add(id);
+                    measured.add(id);
                     overheads.add(overhead);
                 }
                 for (String id : completed) {
@@ -140,13 +157,23 @@ public final class MigrationBench {
                     loadAtStart, loadAverage());
             System.out.printf("%d migrations in %.1f s, 32 asked for at a time, %d running at once (fleet-wide limit %d,"
                     + " per host 8)%n", overheads.size(), wall, Math.min(inFlight, 8), inFlight);
+            if (!warmUp.isEmpty()) {
+                System.out.printf("warm-up, not measured: %d rounds, %d migrations completed, p50 %d ms, p99 %d ms, max %d ms%n",
+                        warmUpRounds, warmUp.size(), percentile(warmUp, 50), percentile(warmUp, 99), Collections.max(warmUp));
+            }
             System.out.printf("orchestration overhead (admitted -> COMPLETED, simulated copy 0 ms): p50 %d ms, p99 %d ms,"
                     + " max %d ms%n", percentile(overheads, 50), percentile(overheads, 99), Collections.max(overheads));
+            List<Long> slowest = new ArrayList<>(overheads);
+            slowest.sort(Collections.reverseOrder());
+            System.out.printf("slowest: %s; in order of completion, the first 8: %s%n",
+                    slowest.subList(0, Math.min(8, slowest.size())), overheads.subList(0, Math.min(8, overheads.size())));
             System.out.printf("not completed (not in the figures): %d%s%n", notCompleted.size(),
                     notCompleted.isEmpty() ? "" : " " + notCompleted);
             byStep.forEach((step, values) -> System.out.printf("  %-20s p50 %5d ms  p99 %5d ms%n", step,
                     percentile(values, 50), percentile(values, 99)));
             roundTrips(bootstrap, measured);
+            agentStages("bench-a", portA);
+            agentStages("bench-b", portB);
             migration.destroy();
             migration.waitFor(30, TimeUnit.SECONDS);
 
@@ -275,7 +302,8 @@ public final class MigrationBench {
         return steps.getOrDefault(id, Map.of());
     }
 
-    private static Thread progressReader(String bootstrap, Map<String, Map<MigrationStep, Instant>> steps) {
+    private static Thread progressReader(String bootstrap, Map<String, Map<MigrationStep, Instant>> steps,
+            Map<String, CompletableFuture<MigrationStep>> ends) {
         Thread thread = new Thread(() -> {
             Map<String, Object> config = new HashMap<>();
             config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -293,6 +321,10 @@ public final class MigrationBench {
                                     instanceof MigrationProgressed event) {
                                 steps.computeIfAbsent(event.migrationId(), id -> new ConcurrentHashMap<>())
                                         .putIfAbsent(event.step(), event.at());
+                                if (event.step().terminal()) {
+                                    ends.computeIfAbsent(event.migrationId(), id -> new CompletableFuture<>())
+                                            .complete(event.step());
+                                }
                             }
                         } catch (Exception e) {
                             // not a progress event of ours
@@ -411,15 +443,42 @@ public final class MigrationBench {
         throw new IllegalStateException(base + " did not become healthy");
     }
 
-    private static JsonNode awaitEnd(URI service, String id) throws Exception {
-        for (int i = 0; i < 6000; i++) {
-            JsonNode saga = get(service.resolve("/api/v1/migrations/" + id));
-            if (MigrationStep.valueOf(saga.path("step").asString()).terminal()) {
-                return saga;
+    /**
+     * The agent's own command timers ({@code vgpu.agent.command.stage}: mean and max per stage since the agent
+     * started, the VMs' creation included).
+     */
+    private static void agentStages(String host, int port) throws Exception {
+        String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        Map<String, double[]> stages = new java.util.TreeMap<>(); // count, sum, max
+        java.util.regex.Pattern line = java.util.regex.Pattern.compile(
+                "vgpu_agent_command_stage_seconds_(count|sum|max)\\{[^}]*stage=\"(\\w+)\"[^}]*} (\\S+)");
+        for (String row : metrics.split("\n")) {
+            java.util.regex.Matcher m = line.matcher(row);
+            if (m.find()) {
+                double[] v = stages.computeIfAbsent(m.group(2), k -> new double[3]);
+                v[switch (m.group(1)) { case "count" -> 0; case "sum" -> 1; default -> 2; }] = Double.parseDouble(m.group(3));
             }
-            TimeUnit.MILLISECONDS.sleep(50);
         }
-        throw new IllegalStateException("migration " + id + " did not end");
+        StringBuilder out = new StringBuilder("agent " + host + " by stage (n, mean / max ms):");
+        stages.forEach((stage, v) -> out.append(String.format("  %s %d, %.1f / %.0f", stage, (long) v[0],
+                v[0] == 0 ? 0 : v[1] * 1000 / v[0], v[2] * 1000)));
+        System.out.println(out);
+    }
+
+    /** Waits for the migration's terminal progress event, then reads the saga once. */
+    private static JsonNode awaitEnd(URI service, Map<String, CompletableFuture<MigrationStep>> ends, String id)
+            throws Exception {
+        try {
+            ends.computeIfAbsent(id, key -> new CompletableFuture<>()).get(300, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("migration " + id + " did not end", e);
+        }
+        JsonNode saga = get(service.resolve("/api/v1/migrations/" + id));
+        if (!MigrationStep.valueOf(saga.path("step").asString()).terminal()) {
+            throw new IllegalStateException("migration " + id + " ended on Kafka but the service answers " + saga);
+        }
+        return saga;
     }
 
     private static JsonNode get(URI uri) throws Exception {

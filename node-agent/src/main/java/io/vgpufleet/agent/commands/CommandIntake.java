@@ -14,11 +14,13 @@ import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -53,13 +56,14 @@ import org.slf4j.LoggerFactory;
  *       vgpu.agent.commands.v1.dlq} with the reason, and the intake carries on with the next record. A
  *       record without a key belongs to no host and is skipped with a warning (every agent would
  *       otherwise dead-letter the same record).
- *   <li>Offsets are committed (asynchronously) after the records of a poll are answered and every reply of
- *       the poll is acknowledged by the broker (the replies are sent while the next commands run): at least
+ *   <li>A poll's offsets are committed (asynchronously) once its records are answered and the broker has
+ *       acknowledged every reply of it, polls in order; the next poll is read and answered meanwhile: at least
  *       once, with repeats answered from the {@link CommandHandler}'s memory of outcomes.
  *   <li>The poll's commands are one batch ({@link CommandHandler#handleInBatch}): the snapshot of what they
  *       changed goes out once, after their replies were handed to the producer, not before each reply.
- *   <li>While the broker is away (a reply or dead letter not acknowledged in time), the poll is read again
- *       from its first record once it is back; the intake never stops for an outage.
+ *   <li>While the broker is away (a reply or dead letter not acknowledged in time), the commands are read
+ *       again from the first record of the oldest poll not yet committed once it is back; the intake never
+ *       stops for an outage.
  * </ul>
  */
 public final class CommandIntake implements AutoCloseable {
@@ -89,6 +93,8 @@ public final class CommandIntake implements AutoCloseable {
     private final AgentMetrics metrics;
     private final AutoCloseable consumerMetrics;
     private final Thread thread;
+    /** Polls answered whose replies the broker has not all acknowledged yet, oldest first (intake thread only). */
+    private final ArrayDeque<Answered> unacknowledged = new ArrayDeque<>();
     private volatile boolean running = true;
     private boolean started;
 
@@ -122,28 +128,18 @@ public final class CommandIntake implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(POLL);
-                if (records.isEmpty()) {
-                    continue;
-                }
-                try {
-                    answer(records);
-                } catch (NotAcknowledgedException e) {
-                    // the broker is away: read the poll again from its first record once it is back; the
-                    // commands already executed are answered from the outcome journal, not executed twice
-                    log.warn("{}; the poll's {} command records are read again", e.getMessage(), records.count());
-                    rewind(records);
-                    continue;
-                }
-                // not waited for: the next poll goes out at once (a synchronous commit held every batch for a
-                // round trip to the group coordinator); close() waits for commits in flight. A commit that fails
-                // only means records delivered again, answered from the outcome journal.
-                int answered = records.count();
-                consumer.commitAsync((offsets, failure) -> {
-                    if (failure != null) {
-                        log.warn("offsets of {} answered command records not committed: {}", answered, failure.toString());
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPoll());
+                if (!records.isEmpty()) {
+                    try {
+                        unacknowledged.add(new Answered(records, answer(records), System.nanoTime()));
+                    } catch (NotAcknowledgedException e) {
+                        // a dead letter the broker did not take: read from the oldest unsettled poll again
+                        log.warn("{}; command records are read again", e.getMessage());
+                        rewind(records);
+                        continue;
                     }
-                });
+                }
+                settle();
             }
         } catch (WakeupException e) {
             if (running) {
@@ -158,8 +154,58 @@ public final class CommandIntake implements AutoCloseable {
         }
     }
 
-    /** Answers every record of the poll and waits until the broker has acknowledged all their replies. */
-    private void answer(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
+    /**
+     * The long poll while nothing waits for the broker; while replies do, a short one that grows with their wait
+     * (1 ms at first, at most 100 ms), so they are settled soon without spinning through an outage.
+     */
+    private Duration nextPoll() {
+        Answered oldest = unacknowledged.peek();
+        if (oldest == null) {
+            return POLL;
+        }
+        long waited = Duration.ofNanos(System.nanoTime() - oldest.answeredAt()).toMillis();
+        return Duration.ofMillis(Math.min(100, 1 + waited / 4));
+    }
+
+    /**
+     * Commits the offsets of every answered poll whose replies the broker has all acknowledged, oldest first,
+     * asynchronously (close() waits for commits in flight; a commit that fails only means records delivered
+     * again, answered from the outcome journal). A reply the broker refused, or did not acknowledge within
+     * {@link #SEND_TIMEOUT}, sends the intake back to the first record of the oldest unsettled poll: the broker
+     * is away, and once it is back those commands are answered again from the outcome journal, not executed twice.
+     */
+    private void settle() {
+        while (!unacknowledged.isEmpty()) {
+            Answered oldest = unacknowledged.peek();
+            Optional<String> failure = oldest.failure();
+            boolean late = Duration.ofNanos(System.nanoTime() - oldest.answeredAt()).compareTo(SEND_TIMEOUT) > 0;
+            if (failure.isPresent() || (late && !oldest.acknowledged())) {
+                log.warn("{}; command records are read again", failure.orElse("replies not acknowledged within "
+                        + SEND_TIMEOUT.toSeconds() + " s"));
+                rewind(null);
+                return;
+            }
+            if (!oldest.acknowledged()) {
+                return;
+            }
+            unacknowledged.remove();
+            if (!oldest.replies().isEmpty()) {
+                metrics.commandStage("acknowledged", Duration.ofNanos(System.nanoTime() - oldest.answeredAt()));
+            }
+            int count = oldest.records().count();
+            consumer.commitAsync(nextOffsets(oldest.records()), (offsets, error) -> {
+                if (error != null) {
+                    log.warn("offsets of {} answered command records not committed: {}", count, error.toString());
+                }
+            });
+        }
+    }
+
+    /**
+     * Answers every record of the poll; their replies are on their way, not yet acknowledged. The next poll goes
+     * out while the broker acknowledges them: waiting held every batch for that round trip.
+     */
+    private List<Sent> answer(ConsumerRecords<byte[], byte[]> records) throws InterruptedException {
         List<Sent> sent = new ArrayList<>();
         try {
             for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -174,19 +220,54 @@ public final class CommandIntake implements AutoCloseable {
             handler.endBatch();
             metrics.commandStage("snapshot", Duration.ofNanos(System.nanoTime() - snapshotStarted));
         }
-        long awaitStarted = System.nanoTime();
-        for (Sent reply : sent) {
-            reply.await();
-        }
-        if (!sent.isEmpty()) {
-            metrics.commandStage("acknowledged", Duration.ofNanos(System.nanoTime() - awaitStarted));
-        }
+        return sent;
     }
 
-    /** Puts the position of every partition of the poll back to the poll's first record there. */
-    private void rewind(ConsumerRecords<byte[], byte[]> records) {
+    /**
+     * Puts every partition back to its first record in the oldest unsettled poll (or in {@code current}, the
+     * poll being answered, where no older one holds it) and forgets the unsettled polls.
+     */
+    private void rewind(@Nullable ConsumerRecords<byte[], byte[]> current) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        List<ConsumerRecords<byte[], byte[]>> polls = new ArrayList<>();
+        unacknowledged.forEach(answered -> polls.add(answered.records()));
+        if (current != null) {
+            polls.add(current);
+        }
+        for (ConsumerRecords<byte[], byte[]> poll : polls) {
+            for (TopicPartition partition : poll.partitions()) {
+                first.putIfAbsent(partition, poll.records(partition).get(0).offset());
+            }
+        }
+        first.forEach(consumer::seek);
+        unacknowledged.clear();
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
-            consumer.seek(partition, records.records(partition).get(0).offset());
+            List<ConsumerRecord<byte[], byte[]>> inPartition = records.records(partition);
+            offsets.put(partition, new OffsetAndMetadata(inPartition.get(inPartition.size() - 1).offset() + 1));
+        }
+        return offsets;
+    }
+
+    /** A poll answered; its offsets are committed once the broker has acknowledged every one of its replies. */
+    private record Answered(ConsumerRecords<byte[], byte[]> records, List<Sent> replies, long answeredAt) {
+
+        boolean acknowledged() {
+            return replies.stream().allMatch(reply -> reply.acknowledged().isDone());
+        }
+
+        /** Why a reply of the poll was not taken, if one was refused. */
+        Optional<String> failure() {
+            for (Sent reply : replies) {
+                if (reply.acknowledged().isCompletedExceptionally()) {
+                    Throwable cause = reply.acknowledged().handle((ok, error) -> error).join();
+                    return Optional.of("reply to command " + reply.reply().commandId() + " not acknowledged: " + cause);
+                }
+            }
+            return Optional.empty();
         }
     }
 
@@ -200,16 +281,8 @@ public final class CommandIntake implements AutoCloseable {
         }
     }
 
-    /** A reply handed to the producer; the offsets are committed once every reply of the poll is acknowledged. */
-    private record Sent(CommandReply reply, CompletableFuture<?> acknowledged) {
-        void await() throws InterruptedException {
-            try {
-                acknowledged.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new NotAcknowledgedException("reply to command " + reply.commandId() + " not acknowledged: " + e, e);
-            }
-        }
-    }
+    /** A reply handed to the producer, with the broker's answer to come. */
+    private record Sent(CommandReply reply, CompletableFuture<?> acknowledged) {}
 
     /** Answers one record; the reply is on its way (not yet acknowledged), or null where nothing is answered. */
     private @Nullable Sent take(ConsumerRecord<byte[], byte[]> record) throws InterruptedException {
@@ -234,8 +307,8 @@ public final class CommandIntake implements AutoCloseable {
         long started = System.nanoTime();
         CommandReply reply = handler.handleInBatch(command);
         metrics.commandStage("executed", Duration.ofNanos(System.nanoTime() - started));
-        // not waited for here: the next command runs while the producer sends, and the poll's replies are
-        // acknowledged together before its offsets are committed (still at least once)
+        // not waited for here: the next command runs while the producer sends, and the poll's offsets are
+        // committed once all its replies are acknowledged (still at least once)
         CompletableFuture<?> acknowledged = replies.publish(reply);
         metrics.commandAnswered(reply.commandType(), outcome(reply));
         return new Sent(reply, acknowledged);

@@ -297,6 +297,17 @@ class ClaimsIT {
                 record -> wrongKey.equals(TopicProbe.header(record, "ce_id")));
         assertThat(TopicProbe.header(misrouted, DeadLetters.REASON)).contains("not the command's hostId");
 
+        // an unreadable reservation (the topic the POSTs send to) is dead-lettered by the reservation step
+        String badReservation = UUID.randomUUID().toString();
+        Map<String, String> reservationHeaders = new HashMap<>(headers);
+        reservationHeaders.put("ce_id", badReservation);
+        reservationHeaders.put("ce_type", "vgpu.inventory.reserve-claim-id.v1");
+        probe.send(TopicCatalogue.CLAIM_RESERVATIONS.name(), badReservation, "{not json".getBytes(StandardCharsets.UTF_8),
+                reservationHeaders);
+        var reservationLetter = probe.await(TopicCatalogue.deadLetterOf(TopicCatalogue.CLAIM_RESERVATIONS).name(),
+                Duration.ofSeconds(30), record -> badReservation.equals(TopicProbe.header(record, "ce_id")));
+        assertThat(TopicProbe.header(reservationLetter, DeadLetters.REASON)).isNotBlank();
+
         publisher.publish(host("life-dlq", 54, LIFE_TYPE, 1, List.of())).get();
         assertThat(claimOn(1, "life-dlq", 60, null).path("state").asString()).isEqualTo("GRANTED");
     }

@@ -30,6 +30,7 @@ vgpu.migration.progress.v1 12 cleanup.policy=delete,retention.ms=2592000000
 vgpu.inventory.claim-requests.v1 12 cleanup.policy=delete,retention.ms=86400000
 vgpu.inventory.claims.v1 12 cleanup.policy=compact
 vgpu.inventory.claim-refusals.v1 12 cleanup.policy=delete,retention.ms=86400000
+vgpu.inventory.claim-reservations.v1 12 cleanup.policy=delete,retention.ms=86400000
 vgpu.lifecycle.vgpu-requests.v1 12 cleanup.policy=compact
 vgpu.migration.sagas.v1 12 cleanup.policy=compact
 vgpu.migration.drains.v1 12 cleanup.policy=compact
@@ -46,6 +47,7 @@ vgpu.migration.progress.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,
 vgpu.inventory.claim-requests.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
 vgpu.inventory.claims.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
 vgpu.inventory.claim-refusals.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
+vgpu.inventory.claim-reservations.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
 vgpu.lifecycle.vgpu-requests.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
 vgpu.migration.sagas.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124
 vgpu.migration.drains.v1.dlq 12 cleanup.policy=delete,retention.ms=1209600000,max.message.bytes=1114124

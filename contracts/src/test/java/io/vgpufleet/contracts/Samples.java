@@ -8,6 +8,7 @@ import io.vgpufleet.contracts.claims.ClaimItem;
 import io.vgpufleet.contracts.claims.ClaimState;
 import io.vgpufleet.contracts.claims.ExtendClaim;
 import io.vgpufleet.contracts.claims.ReleaseClaim;
+import io.vgpufleet.contracts.claims.ReserveClaimId;
 import io.vgpufleet.contracts.command.CheckMigrationCompatibility;
 import io.vgpufleet.contracts.command.CommandFailed;
 import io.vgpufleet.contracts.command.CommandRejected;
@@ -478,6 +479,7 @@ public final class Samples {
         samples.put(EventTypes.MIGRATION_PROGRESSED,
                 List.of(migrationCompensated(), migrationPreparingTarget(), migrationValidating()));
         samples.put(EventTypes.CLAIM_CAPACITY, List.of(claimCapacity()));
+        samples.put(EventTypes.RESERVE_CLAIM_ID, List.of(new ReserveClaimId(claimCapacity())));
         samples.put(EventTypes.RELEASE_CLAIM, List.of(releaseClaim()));
         samples.put(EventTypes.EXTEND_CLAIM, List.of(extendClaim()));
         samples.put(EventTypes.CLAIM_CHANGED, List.of(claimConfirmed(), claimGranted()));

@@ -12,8 +12,9 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The host's claim ledger refused a command and changed nothing; every reason is listed. On
- * {@code vgpu.inventory.claim-refusals.v1}, keyed by host id.
+ * The host's claim ledger refused a command and changed nothing, or the claim id's reservation refused a
+ * claim because the id is held for another host (code {@code CLAIM_ID_HELD}); every reason is listed. On
+ * {@code vgpu.inventory.claim-refusals.v1}, keyed by claim id (the reservation of the id reads it).
  *
  * @param commandType the refused command's {@code ce_type}
  */
@@ -37,7 +38,7 @@ public record ClaimCommandRefused(
      *
      * @param gpuUuid the pGPU it is about; absent when it is about the host or the claim
      * @param code a stable name: NO_SNAPSHOT, UNKNOWN_GPU, TYPE_NOT_SUPPORTED, OTHER_TYPE_RESIDENT,
-     *     MAX_INSTANCES, NO_CAPACITY, VGPU_UUID_IN_USE, UNKNOWN_CLAIM, NOT_GRANTED
+     *     MAX_INSTANCES, NO_CAPACITY, VGPU_UUID_IN_USE, UNKNOWN_CLAIM, NOT_GRANTED, CLAIM_ID_HELD
      */
     public record Reason(@Nullable String gpuUuid, String code, String detail) {
 

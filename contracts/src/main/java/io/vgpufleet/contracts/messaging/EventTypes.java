@@ -7,6 +7,7 @@ import io.vgpufleet.contracts.claims.ClaimCommand;
 import io.vgpufleet.contracts.claims.ClaimCommandRefused;
 import io.vgpufleet.contracts.claims.ExtendClaim;
 import io.vgpufleet.contracts.claims.ReleaseClaim;
+import io.vgpufleet.contracts.claims.ReserveClaimId;
 import io.vgpufleet.contracts.command.AgentCommand;
 import io.vgpufleet.contracts.command.CheckMigrationCompatibility;
 import io.vgpufleet.contracts.command.CommandFailed;
@@ -122,7 +123,11 @@ public final class EventTypes {
             "vgpu.inventory.claim-command-refused.v1",
             ClaimCommandRefused.class,
             TopicCatalogue.CLAIM_REFUSALS,
-            ClaimCommandRefused::hostId);
+            // keyed by claim id (was host id): co-partitioned with the reservations, which free an id on a refusal
+            ClaimCommandRefused::claimId);
+    public static final EventType<ReserveClaimId> RESERVE_CLAIM_ID = new EventType<>(
+            "vgpu.inventory.reserve-claim-id.v1", ReserveClaimId.class, TopicCatalogue.CLAIM_RESERVATIONS,
+            reserve -> reserve.claim().claimId());
 
     public static final EventType<MigrationSaga> MIGRATION_SAGA = new EventType<>(
             "vgpu.migration.migration-saga.v1",
@@ -167,6 +172,7 @@ public final class EventTypes {
             EXTEND_CLAIM,
             CLAIM_CHANGED,
             CLAIM_COMMAND_REFUSED,
+            RESERVE_CLAIM_ID,
             VGPU_REQUEST,
             MIGRATION_SAGA,
             DRAIN,

@@ -49,8 +49,15 @@ public final class TopicCatalogue {
             "vgpu.inventory.claim-requests.v1", "host id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(1));
     public static final Topic CLAIMS =
             new Topic("vgpu.inventory.claims.v1", "claim id", PARTITIONS, CleanupPolicy.COMPACT, null);
+    /** Keyed by claim id, so that the claim id's reservation (same partition) hears of a refused claim. */
     public static final Topic CLAIM_REFUSALS = new Topic(
-            "vgpu.inventory.claim-refusals.v1", "host id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(1));
+            "vgpu.inventory.claim-refusals.v1", "claim id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(1));
+    /**
+     * Claims on their way to a ledger through their claim id's reservation (ADR 0003's second amendment of
+     * 2026-12-02): keyed by claim id, co-partitioned with {@link #CLAIMS} and {@link #CLAIM_REFUSALS}.
+     */
+    public static final Topic CLAIM_RESERVATIONS = new Topic(
+            "vgpu.inventory.claim-reservations.v1", "claim id", PARTITIONS, CleanupPolicy.DELETE, Duration.ofDays(1));
 
     /** The migration-service's store: the latest state of every migration saga (ADR 0005). */
     public static final Topic MIGRATION_SAGAS =
@@ -75,6 +82,7 @@ public final class TopicCatalogue {
             CLAIM_REQUESTS,
             CLAIMS,
             CLAIM_REFUSALS,
+            CLAIM_RESERVATIONS,
             VGPU_REQUESTS,
             MIGRATION_SAGAS,
             MIGRATION_DRAINS,

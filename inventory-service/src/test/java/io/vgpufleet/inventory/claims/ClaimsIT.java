@@ -297,11 +297,107 @@ class ClaimsIT {
                 record -> wrongKey.equals(TopicProbe.header(record, "ce_id")));
         assertThat(TopicProbe.header(misrouted, DeadLetters.REASON)).contains("not the command's hostId");
 
+        // an unreadable reservation (the topic the POSTs send to) is dead-lettered by the reservation step
+        String badReservation = UUID.randomUUID().toString();
+        Map<String, String> reservationHeaders = new HashMap<>(headers);
+        reservationHeaders.put("ce_id", badReservation);
+        reservationHeaders.put("ce_type", "vgpu.inventory.reserve-claim-id.v1");
+        probe.send(TopicCatalogue.CLAIM_RESERVATIONS.name(), badReservation, "{not json".getBytes(StandardCharsets.UTF_8),
+                reservationHeaders);
+        var reservationLetter = probe.await(TopicCatalogue.deadLetterOf(TopicCatalogue.CLAIM_RESERVATIONS).name(),
+                Duration.ofSeconds(30), record -> badReservation.equals(TopicProbe.header(record, "ce_id")));
+        assertThat(TopicProbe.header(reservationLetter, DeadLetters.REASON)).isNotBlank();
+
         publisher.publish(host("life-dlq", 54, LIFE_TYPE, 1, List.of())).get();
         assertThat(claimOn(1, "life-dlq", 60, null).path("state").asString()).isEqualTo("GRANTED");
     }
 
+    @Test
+    @Order(7)
+    void grantsAClaimIdOnceWhenTwoInstancesAreAskedForItOnTwoHostsAtOnce() throws Exception {
+        publisher.publish(host("life-dup-a", 55, LIFE_TYPE, 1, List.of())).get();
+        publisher.publish(host("life-dup-b", 56, LIFE_TYPE, 1, List.of())).get();
+        // both hosts claimable through both instances (fleet view and ledger have their snapshots)
+        for (String hostId : List.of("life-dup-a", "life-dup-b")) {
+            for (int i = 0; i < 2; i++) {
+                String id = claimOn(i, hostId, 60, null).path("claimId").asString();
+                assertThat(delete(i, "/api/v1/claims/" + id).statusCode()).isEqualTo(204);
+            }
+        }
+        String body = """
+                {"claimId": "%s", "vmId": "vm-dup", "requester": "claims-it", "ttlSeconds": 600,
+                 "placement": {"typeId": "%s", "hostAffinity": ["%s"]}}""";
+        // three rounds: each must end with one grant, whichever instance's command reaches its ledger first
+        for (int round = 0; round < 3; round++) {
+            String claimId = UUID.randomUUID().toString();
+            CompletableFuture<HttpResponse<String>> onA = HTTP.sendAsync(
+                    postRequest(0, "/api/v1/claims", body.formatted(claimId, LIFE_TYPE, "life-dup-a")),
+                    HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> onB = HTTP.sendAsync(
+                    postRequest(1, "/api/v1/claims", body.formatted(claimId, LIFE_TYPE, "life-dup-b")),
+                    HttpResponse.BodyHandlers.ofString());
+            List<HttpResponse<String>> answers = List.of(onA.get(), onB.get());
+            List<HttpResponse<String>> granted = answers.stream().filter(a -> a.statusCode() == 201).toList();
+            assertThat(granted).as("201 answers for %s: %s", claimId, answers.stream().map(HttpResponse::body).toList())
+                    .hasSize(1);
+            String winner = JSON.readTree(granted.get(0).body()).path("hostId").asString();
+            for (HttpResponse<String> answer : answers) {
+                JsonNode json = JSON.readTree(answer.body());
+                if (answer.statusCode() == 409) {
+                    assertThat(json.path("type").asString()).endsWith("/claim-refused");
+                    assertThat(json.path("reasons").get(0).path("reason").asString()).isEqualTo("CLAIM_ID_HELD");
+                    assertThat(json.path("reasons").get(0).path("hostId").asString()).isEqualTo(winner);
+                } else {
+                    assertThat(answer.statusCode()).isIn(200, 201);
+                    assertThat(json.path("claimId").asString()).isEqualTo(claimId);
+                    assertThat(json.path("hostId").asString()).isEqualTo(winner);
+                }
+            }
+            // the ledgers' outcomes as every directory holds them: one active claim with the id, on the winner
+            for (int i = 0; i < 2; i++) {
+                int instance = i;
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(activeHostsOf(instance, claimId)).containsExactly(winner);
+                    assertThat(JSON.readTree(get(instance, "/api/v1/claims/" + claimId).body()).path("hostId").asString())
+                            .isEqualTo(winner);
+                });
+            }
+            assertThat(delete(1, "/api/v1/claims/" + claimId).statusCode()).isEqualTo(204);
+            for (int i = 0; i < 2; i++) {
+                int instance = i;
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(activeHostsOf(instance, claimId)).isEmpty();
+                    assertThat(JSON.readTree(get(instance, "/api/v1/claims/" + claimId).body()).path("state").asString())
+                            .isEqualTo("RELEASED");
+                });
+            }
+        }
+        // the ledgers hold no grant of the losers either: each host's 3 free instances can all be claimed again
+        for (String hostId : List.of("life-dup-a", "life-dup-b")) {
+            for (int i = 0; i < FREE_PER_GPU; i++) {
+                assertThat(claimOn(i % 2, hostId, 60, null).path("state").asString()).isEqualTo("GRANTED");
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** The hosts on which an instance's directory holds {@code claimId} GRANTED or CONFIRMED. */
+    private static List<String> activeHostsOf(int instance, String claimId) throws Exception {
+        List<String> hosts = new ArrayList<>();
+        for (String hostId : List.of("life-dup-a", "life-dup-b")) {
+            for (String state : List.of("GRANTED", "CONFIRMED")) {
+                JsonNode listed = JSON.readTree(get(instance, "/api/v1/claims?size=500&state=" + state + "&hostId=" + hostId).body());
+                for (JsonNode claim : listed.path("items")) {
+                    if (claim.path("claimId").asString().equals(claimId)) {
+                        hosts.add(hostId);
+                    }
+                }
+            }
+        }
+        return hosts;
+    }
+
 
     /** One claim and its release through both instances: the whole path works before the race starts. */
     private static void warmUp() throws Exception {

@@ -5,6 +5,7 @@ import io.vgpufleet.contracts.claims.ClaimChanged;
 import io.vgpufleet.contracts.claims.ClaimCommandRefused;
 import io.vgpufleet.contracts.claims.ClaimItem;
 import io.vgpufleet.contracts.claims.ClaimState;
+import io.vgpufleet.contracts.claims.ReserveClaimId;
 import io.vgpufleet.contracts.command.CommandSucceeded;
 import io.vgpufleet.contracts.command.CreateVgpu;
 import io.vgpufleet.contracts.command.RemoveVgpu;
@@ -112,6 +113,9 @@ record FuzzTarget(Topic topic, List<Consumer> consumers, List<Object> templates)
                 new FuzzTarget(TopicCatalogue.CLAIM_REQUESTS, List.of(INVENTORY_CLAIMS), List.of(
                         new ClaimCapacity("cmd-fuzz-template", "claim-fuzz-template", HOST, "vm-fuzz", "fuzz", 60,
                                 List.of(item()), T0))),
+                new FuzzTarget(TopicCatalogue.CLAIM_RESERVATIONS, List.of(INVENTORY_CLAIMS), List.of(
+                        new ReserveClaimId(new ClaimCapacity("cmd-fuzz-template", "claim-fuzz-template", HOST, "vm-fuzz",
+                                "fuzz", 60, List.of(item()), T0)))),
                 new FuzzTarget(TopicCatalogue.CLAIMS, List.of(INVENTORY), List.of(
                         new ClaimChanged("claim-fuzz-template", ClaimState.GRANTED, null, HOST, "vm-fuzz", "fuzz",
                                 List.of(item()), T0, T0.plusSeconds(60), T0, null, "granted"))),

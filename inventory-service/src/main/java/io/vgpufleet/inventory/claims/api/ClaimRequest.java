@@ -70,6 +70,46 @@ public record ClaimRequest(String claimId, String vmId, String requester, int tt
                 vgpuUuids);
     }
 
+    /**
+     * What of this request the claim {@code held} (one with the same id, granted already) does not satisfy, or
+     * empty when it satisfies all of it: host and pGPU pinning and avoidance, type, count, vGPU UUIDs, VM. A
+     * retry with the same body is always satisfied; a request for the same id that the claim cannot answer is
+     * refused (409, {@code CLAIM_ID_HELD}) rather than answered with a claim it did not ask for.
+     */
+    public java.util.Optional<String> unmetBy(io.vgpufleet.contracts.claims.ClaimChanged held) {
+        var asked = placement.request();
+        String on = "claim " + claimId + " is held on host " + held.hostId();
+        if (!asked.hosts().isEmpty() && !asked.hosts().contains(held.hostId())) {
+            return java.util.Optional.of(on + ", not one of placement.hostAffinity " + new java.util.TreeSet<>(asked.hosts()));
+        }
+        if (asked.avoidHosts().contains(held.hostId())) {
+            return java.util.Optional.of(on + ", which placement.hostAntiAffinity avoids");
+        }
+        if (held.items().size() != asked.count()) {
+            return java.util.Optional.of(on + " with " + held.items().size() + " vGPU(s), not placement.count "
+                    + asked.count());
+        }
+        if (!vmId.equals(held.vmId())) {
+            return java.util.Optional.of(on + " for VM " + held.vmId() + ", not " + vmId);
+        }
+        for (int i = 0; i < held.items().size(); i++) {
+            var item = held.items().get(i);
+            if (asked.typeId() != null && !asked.typeId().equals(item.typeId())) {
+                return java.util.Optional.of(on + " of type " + item.typeId() + ", not placement.typeId " + asked.typeId());
+            }
+            if ((!asked.gpus().isEmpty() && !asked.gpus().contains(item.gpuUuid()))
+                    || asked.avoidGpus().contains(item.gpuUuid())) {
+                return java.util.Optional.of(on + " on pGPU " + item.gpuUuid() + ", which the placement's pGPU"
+                        + " pinning or avoidance excludes");
+            }
+            if (vgpuUuids != null && !vgpuUuids.get(i).equals(item.vgpuUuid())) {
+                return java.util.Optional.of(on + " with vGPU " + item.vgpuUuid() + ", not vgpuUuids[" + i + "] "
+                        + vgpuUuids.get(i));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private static int ttl(Map<String, ?> body) {
         return (int) integer(body, "ttlSeconds", DEFAULT_TTL_SECONDS, 1, ClaimCommand.MAX_TTL_SECONDS);
     }

@@ -2,15 +2,16 @@ package io.vgpufleet.inventory.claims.api;
 
 import io.vgpufleet.contracts.claims.ClaimCapacity;
 import io.vgpufleet.contracts.claims.ClaimChanged;
-import io.vgpufleet.contracts.claims.ClaimCommand;
 import io.vgpufleet.contracts.claims.ClaimCommandRefused;
 import io.vgpufleet.contracts.claims.ClaimItem;
 import io.vgpufleet.contracts.claims.ClaimState;
 import io.vgpufleet.contracts.claims.ExtendClaim;
 import io.vgpufleet.contracts.claims.ReleaseClaim;
+import io.vgpufleet.contracts.claims.ReserveClaimId;
 import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.contracts.messaging.EventPublisher;
 import io.vgpufleet.inventory.claims.ledger.Capacity;
+import io.vgpufleet.inventory.claims.ledger.RefusalCode;
 import io.vgpufleet.inventory.fleet.FleetView;
 import io.vgpufleet.inventory.placement.Candidate;
 import io.vgpufleet.inventory.placement.PlacementEngine;
@@ -49,6 +50,11 @@ import org.springframework.web.ErrorResponseException;
  * <p>At most {@code maxConcurrent} requests run this loop at once on an instance (the others queue, fairly,
  * until the overall deadline): a thousand requests that all wait for the same few commands in flight
  * would otherwise re-check every candidate at every outcome and starve the ledger's own thread of CPU.
+ *
+ * <p>A claim goes to its ledger through its claim id's reservation ({@link ReserveClaimId}, keyed by claim id): an
+ * id is claimed on one host at a time fleet-wide. When the reservation refuses a candidate because the id is
+ * held on another host ({@code CLAIM_ID_HELD}), this request waits for that claim to reach the directory and
+ * answers it, or 409 {@code CLAIM_ID_HELD} when it does not satisfy the request ({@link ClaimRequest#unmetBy}).
  */
 public final class ClaimService {
 
@@ -117,7 +123,7 @@ public final class ClaimService {
     private Result admitted(ClaimRequest request) throws InterruptedException {
         var known = directory.claim(request.claimId());
         if (known.isPresent()) {
-            return new Existing(known.get());
+            return answer(request, known.get(), 0);
         }
         Duration bound = outcomeTimeout.multipliedBy(Math.max(2, maxAttempts));
         long queuedAt = System.nanoTime();
@@ -128,7 +134,8 @@ public final class ClaimService {
         meters.queued.record(System.nanoTime() - queuedAt, TimeUnit.NANOSECONDS);
         try {
             known = directory.claim(request.claimId());
-            return known.isPresent() ? new Existing(known.get()) : claim(request, System.nanoTime() + bound.toNanos());
+            return known.isPresent() ? answer(request, known.get(), 0)
+                    : claim(request, System.nanoTime() + bound.toNanos());
         } finally {
             running.release();
         }
@@ -189,6 +196,14 @@ public final class ClaimService {
                             : new Existing(changed.claim());
                 }
                 ClaimCommandRefused refusal = ((ClaimDirectory.Refused) outcome).refusal();
+                if (heldElsewhere(refusal)) {
+                    var held = awaitHeld(request.claimId(), deadline);
+                    if (held != null) {
+                        return answer(request, held, attempts);
+                    }
+                    // the claim the id was held for was refused or ended meanwhile: the id is free, go on
+                    break;
+                }
                 refusal.reasons().forEach(reason -> add(reasons, seenReasons, of(candidate.hostId(), reason)));
                 avoid(candidate, refusal.reasons(), avoidGpus, avoidHosts);
                 if (attempts >= maxAttempts) {
@@ -208,6 +223,41 @@ public final class ClaimService {
                     + bound().toMillis() + " ms); nothing was claimed, retry");
         }
         return new Refused(List.copyOf(reasons), attempts);
+    }
+
+    /**
+     * The answer to a request whose claim id is known: the claim when it is final (a POST after a release or
+     * expiry is answered with it, as before reservations) or satisfies the request; else 409 CLAIM_ID_HELD.
+     */
+    private static Result answer(ClaimRequest request, ClaimChanged known, int attempts) {
+        if (!known.state().active()) {
+            return new Existing(known);
+        }
+        return request.unmetBy(known)
+                .<Result>map(unmet -> new Refused(List.of(new RefusalReason(known.hostId(), null,
+                        RefusalCode.CLAIM_ID_HELD.name(), unmet)), attempts))
+                .orElseGet(() -> new Existing(known));
+    }
+
+    private static boolean heldElsewhere(ClaimCommandRefused refusal) {
+        return refusal.reasons().stream().anyMatch(reason -> reason.code().equals(RefusalCode.CLAIM_ID_HELD.name()));
+    }
+
+    /** Waits for the directory to hold the claim id active (granted by the host it is reserved for); null if not. */
+    private @Nullable ClaimChanged awaitHeld(String claimId, long deadline) throws InterruptedException {
+        long until = Math.min(deadline, System.nanoTime() + outcomeTimeout.toNanos());
+        while (true) {
+            long seen = directory.version();
+            var held = directory.claim(claimId);
+            if (held.isPresent() && held.get().state().active()) {
+                return held.get();
+            }
+            long left = until - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            directory.awaitChange(seen, Duration.ofNanos(left));
+        }
     }
 
     private Duration bound() {
@@ -242,12 +292,12 @@ public final class ClaimService {
         var now = clock.instant();
         ClaimChanged asGranted = new ClaimChanged(request.claimId(), ClaimState.GRANTED, null, hostId, request.vmId(),
                 request.requester(), items, now, now.plusSeconds(request.ttlSeconds()), now, commandId, "in flight");
-        return await(hostId, commandId, asGranted, new ClaimCapacity(commandId, request.claimId(), hostId,
-                request.vmId(), request.requester(), request.ttlSeconds(), items, now));
+        return await(hostId, commandId, asGranted, new ReserveClaimId(new ClaimCapacity(commandId, request.claimId(),
+                hostId, request.vmId(), request.requester(), request.ttlSeconds(), items, now)));
     }
 
     private ClaimDirectory.Outcome await(String hostId, String commandId, @Nullable ClaimChanged asGranted,
-            ClaimCommand command) throws InterruptedException {
+            Object command) throws InterruptedException {
         CompletableFuture<ClaimDirectory.Outcome> waiter = directory.expect(commandId, asGranted);
         try {
             long sent = System.nanoTime();

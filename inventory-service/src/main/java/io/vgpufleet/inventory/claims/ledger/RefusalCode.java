@@ -19,5 +19,7 @@ public enum RefusalCode {
     /** The ledger holds no active claim with that id. */
     UNKNOWN_CLAIM,
     /** Only a GRANTED claim can be extended. */
-    NOT_GRANTED
+    NOT_GRANTED,
+    /** The claim id is reserved for another host (granted there, or a claim for it is on its way there). */
+    CLAIM_ID_HELD
 }

@@ -4,10 +4,12 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.vgpufleet.contracts.claims.ClaimCapacity;
 import io.vgpufleet.contracts.claims.ClaimChanged;
+import io.vgpufleet.contracts.claims.ClaimCommandRefused;
 import io.vgpufleet.contracts.claims.ClaimCommand;
 import io.vgpufleet.contracts.claims.ClaimState;
 import io.vgpufleet.contracts.claims.ExtendClaim;
 import io.vgpufleet.contracts.claims.ReleaseClaim;
+import io.vgpufleet.contracts.claims.ReserveClaimId;
 import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.contracts.messaging.DeadLetters;
 import io.vgpufleet.contracts.messaging.Envelope;
@@ -15,6 +17,7 @@ import io.vgpufleet.contracts.messaging.EventCodec;
 import io.vgpufleet.contracts.messaging.MalformedRecordException;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.inventory.claims.ledger.Capacity;
+import io.vgpufleet.inventory.claims.ledger.ClaimIdReservation;
 import io.vgpufleet.inventory.claims.ledger.HostLedger;
 import io.vgpufleet.service.messaging.JsonStoreSerde;
 import java.time.Duration;
@@ -58,9 +61,17 @@ import org.slf4j.LoggerFactory;
  *                                    +--> ledger (stores claim-capacities, +--> vgpu.inventory.claim-refusals.v1
  * vgpu.agent.host-snapshots.v1 ------+     claim-active, claim-expiries,   +--> vgpu.inventory.claim-requests.v1.dlq
  *                                          claim-finals; punctuate)
+ *
+ * vgpu.inventory.claim-reservations.v1 --+                                  +--> vgpu.inventory.claim-requests.v1 (by host)
+ * vgpu.inventory.claims.v1 --------------+--> reservations (store           +--> vgpu.inventory.claim-refusals.v1
+ * vgpu.inventory.claim-refusals.v1 ------+     claim-id-reservations)       +--> vgpu.inventory.claim-reservations.v1.dlq
  * </pre>
  *
- * Both inputs are keyed by host id with the same partition count, so one task owns a host's snapshot,
+ * A claim reaches its host's ledger through its claim id's reservation: the three inputs of the reservation
+ * step are keyed by claim id (same partition count), so one task sees every request, grant, end and refusal
+ * of an id, in order, and lets a claim id be claimed on one host at a time ({@link ClaimIdReservation}); a
+ * request for an id reserved for another host is refused there, in the same transaction that would have sent
+ * it on. The ledger's inputs are keyed by host id with the same partition count, so one task owns a host's snapshot,
  * commands and ledger, and handles them one at a time: that is what makes a grant atomic. A host's ledger
  * is stored as its capacity ({@code claim-capacities}) and one record per active claim
  * ({@code claim-active}, {@code <host id>|<claim id>}), so a command writes only what it changed. The
@@ -82,6 +93,8 @@ public final class ClaimTopology {
     public static final String ACTIVE = "claim-active";
     public static final String EXPIRIES = "claim-expiries";
     public static final String FINALS = "claim-finals";
+    /** Claim id to its {@link ClaimIdReservation}: the host it may be claimed on. */
+    public static final String RESERVATIONS = "claim-id-reservations";
     /** How long a final (RELEASED, EXPIRED) claim stays in the claim topic and the directories by default. */
     public static final Duration DEFAULT_FINAL_RETENTION = Duration.ofHours(24);
     static final String REQUESTS = "claim-requests";
@@ -90,6 +103,13 @@ public final class ClaimTopology {
     static final String CLAIMS_OUT = "claims-out";
     static final String REFUSALS_OUT = "claim-refusals-out";
     static final String DEAD_LETTERS = "dead-letters";
+    static final String RESERVATION_REQUESTS = "claim-reservation-requests";
+    static final String RESERVATION_CLAIMS = "claim-reservation-claims";
+    static final String RESERVATION_REFUSALS = "claim-reservation-refusals";
+    static final String RESERVER = "reserver";
+    static final String RESERVED_OUT = "reserved-claims-out";
+    static final String RESERVATION_REFUSALS_OUT = "reservation-refusals-out";
+    static final String RESERVATION_DEAD_LETTERS = "reservation-dead-letters";
 
     private static final Logger log = LoggerFactory.getLogger(ClaimTopology.class);
 
@@ -151,6 +171,25 @@ public final class ClaimTopology {
         topology.addSink(REFUSALS_OUT, TopicCatalogue.CLAIM_REFUSALS.name(), new ByteArraySerializer(), bytes, LEDGER);
         topology.addSink(DEAD_LETTERS, (key, value, context) -> value.topic(), new ByteArraySerializer(), bytes,
                 new SamePartition(), LEDGER);
+
+        // the reservation step: its own sinks, so that it stays a sub-topology (tasks) of its own
+        topology.addSource(RESERVATION_REQUESTS, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                TopicCatalogue.CLAIM_RESERVATIONS.name());
+        topology.addSource(RESERVATION_CLAIMS, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                TopicCatalogue.CLAIMS.name());
+        topology.addSource(RESERVATION_REFUSALS, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                TopicCatalogue.CLAIM_REFUSALS.name());
+        topology.addProcessor(RESERVER, () -> new ReservationProcessor(codec, listener), RESERVATION_REQUESTS,
+                RESERVATION_CLAIMS, RESERVATION_REFUSALS);
+        topology.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(RESERVATIONS), Serdes.String(),
+                        new JsonStoreSerde<>(ClaimIdReservation.class, "claim id reservation store"))
+                .withLoggingEnabled(Map.of()), RESERVER);
+        topology.addSink(RESERVED_OUT, TopicCatalogue.CLAIM_REQUESTS.name(), new ByteArraySerializer(), bytes, RESERVER);
+        topology.addSink(RESERVATION_REFUSALS_OUT, TopicCatalogue.CLAIM_REFUSALS.name(), new ByteArraySerializer(),
+                bytes, RESERVER);
+        topology.addSink(RESERVATION_DEAD_LETTERS, (key, value, context) -> value.topic(), new ByteArraySerializer(),
+                bytes, new SamePartition(), RESERVER);
         return topology;
     }
 
@@ -440,6 +479,116 @@ public final class ClaimTopology {
 
         private KeyValueStore<String, String> finals() {
             return java.util.Objects.requireNonNull(finals, "init not called");
+        }
+    }
+
+    /**
+     * The claim id's reservation: a {@link ReserveClaimId} is passed on to its host's ledger (keyed by host id) or
+     * refused, by {@link ClaimIdReservation}; the id's claim records and refusals keep the reservation in step.
+     * An unreadable request, or one whose key is not its claim id (it would escape the id's serialisation), is
+     * dead-lettered; unreadable claim records and refusals are skipped (the directories dead-letter them).
+     */
+    static final class ReservationProcessor implements Processor<byte[], byte[], byte[], Outbound> {
+
+        private final EventCodec codec;
+        private final Listener listener;
+        private @Nullable ProcessorContext<byte[], Outbound> context;
+        private @Nullable KeyValueStore<String, ClaimIdReservation> reservations;
+
+        ReservationProcessor(EventCodec codec, Listener listener) {
+            this.codec = codec;
+            this.listener = listener;
+        }
+
+        @Override
+        public void init(ProcessorContext<byte[], Outbound> processorContext) {
+            this.context = processorContext;
+            this.reservations = processorContext.getStateStore(RESERVATIONS);
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            ProcessorContext<byte[], Outbound> context = java.util.Objects.requireNonNull(this.context, "init not called");
+            RecordMetadata metadata = context.recordMetadata().orElseThrow();
+            boolean request = metadata.topic().equals(TopicCatalogue.CLAIM_RESERVATIONS.name());
+            if (record.value() == null) {
+                // a tombstone of a claim long final: its final record freed the id already
+                return;
+            }
+            Envelope<?> envelope;
+            try {
+                envelope = codec.decode(metadata.topic(), record.headers(), record.value());
+            } catch (MalformedRecordException e) {
+                if (request) {
+                    deadLetter(context, record, metadata, e.getMessage());
+                } else {
+                    log.debug("skipping unreadable {}-{}@{} (the directories dead-letter it): {}", metadata.topic(),
+                            metadata.partition(), metadata.offset(), e.getMessage());
+                }
+                return;
+            }
+            String key = record.key() == null ? "" : new String(record.key(), UTF_8);
+            KeyValueStore<String, ClaimIdReservation> store = java.util.Objects.requireNonNull(reservations,
+                    "init not called");
+            if (envelope.payload() instanceof ReserveClaimId reserve) {
+                ClaimCapacity claim = reserve.claim();
+                if (!claim.claimId().equals(key)) {
+                    deadLetter(context, record, metadata, "record key '" + io.vgpufleet.contracts.Checks.printable(key)
+                            + "' is not the claim's claimId " + claim.claimId()
+                            + ": a claim must be keyed by its id to be serialised with the id's other claims");
+                    return;
+                }
+                Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+                String ceType = io.vgpufleet.contracts.messaging.EventTypes.CLAIM_CAPACITY.ceType();
+                ClaimIdReservation.Decision decision = ClaimIdReservation.reserve(store.get(key), claim, ceType, now);
+                if (decision instanceof ClaimIdReservation.Forward forward) {
+                    store.put(key, forward.reservation());
+                    forward(context, RESERVED_OUT, claim, record.timestamp());
+                } else {
+                    listener.refused(ceType);
+                    forward(context, RESERVATION_REFUSALS_OUT, ((ClaimIdReservation.Refuse) decision).refusal(),
+                            record.timestamp());
+                }
+            } else if (envelope.payload() instanceof ClaimChanged change && change.claimId().equals(key)) {
+                ClaimIdReservation held = store.get(key);
+                update(store, key, held, ClaimIdReservation.changed(held, change));
+            } else if (envelope.payload() instanceof ClaimCommandRefused refusal && refusal.claimId().equals(key)) {
+                ClaimIdReservation held = store.get(key);
+                update(store, key, held, ClaimIdReservation.refused(held, refusal));
+            } else if (request) {
+                deadLetter(context, record, metadata, "ce_type " + envelope.type().ceType() + " is not a claim id reservation");
+            }
+        }
+
+        private static void update(KeyValueStore<String, ClaimIdReservation> store, String key,
+                @Nullable ClaimIdReservation held, @Nullable ClaimIdReservation next) {
+            if (next == held) {
+                return;
+            }
+            if (next == null) {
+                store.delete(key);
+            } else {
+                store.put(key, next);
+            }
+        }
+
+        private void forward(ProcessorContext<byte[], Outbound> context, String sink, Object payload, long timestamp) {
+            ProducerRecord<String, byte[]> out = codec.record(payload);
+            context.forward(new Record<>(out.key().getBytes(UTF_8), new Outbound(out.topic(), out.value(), -1),
+                    timestamp, out.headers()), sink);
+        }
+
+        private void deadLetter(ProcessorContext<byte[], Outbound> context, Record<byte[], byte[]> record,
+                RecordMetadata metadata, String reason) {
+            ConsumerRecord<byte[], byte[]> consumed = new ConsumerRecord<>(metadata.topic(), metadata.partition(),
+                    metadata.offset(), record.timestamp(), TimestampType.CREATE_TIME, -1, -1, record.key(),
+                    record.value(), new RecordHeaders(record.headers().toArray()), Optional.empty());
+            ProducerRecord<byte[], byte[]> letter = DeadLetters.of(consumed, new IllegalArgumentException(reason));
+            log.warn("dead-lettering {}-{}@{}: {}", metadata.topic(), metadata.partition(), metadata.offset(), reason);
+            listener.deadLettered(metadata.topic(), reason);
+            context.forward(new Record<>(letter.key(),
+                    new Outbound(letter.topic(), letter.value(), letter.partition()), record.timestamp(),
+                    letter.headers()), RESERVATION_DEAD_LETTERS);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.vgpufleet.contracts.claims.ClaimCommandRefused;
 import io.vgpufleet.contracts.claims.ClaimItem;
 import io.vgpufleet.contracts.claims.ClaimState;
 import io.vgpufleet.contracts.claims.ReleaseClaim;
+import io.vgpufleet.contracts.claims.ReserveClaimId;
 import io.vgpufleet.contracts.host.EccMode;
 import io.vgpufleet.contracts.host.HostKind;
 import io.vgpufleet.contracts.host.HostSnapshot;
@@ -117,6 +118,66 @@ class ClaimTopologyTest {
     private static ClaimCapacity claim(String host, String claimId, int ttl) {
         return new ClaimCapacity("cmd-" + claimId, claimId, host, "vm-1", "test", ttl,
                 List.of(new ClaimItem(GPU, "0000:3b:00.0", "nvidia-232", UUID.randomUUID().toString(), 0)), T0);
+    }
+
+    @Test
+    void aClaimIdReservedForOneHostIsRefusedOnAnotherUntilItsClaimIsReleased() throws Exception {
+        send(snapshot("host-a", 2));
+        send(snapshot("host-b", 2));
+        ClaimCapacity onA = new ClaimCapacity("cmd-a", "c-dup", "host-a", "vm-1", "test", 60, claim("x", 60).items(), T0);
+        ClaimCapacity onB = new ClaimCapacity("cmd-b", "c-dup", "host-b", "vm-1", "test", 60, claim("x", 60).items(), T0);
+
+        send(new ReserveClaimId(onA));
+        send(new ReserveClaimId(onB));
+
+        assertThat(changes()).extracting(ClaimChanged::hostId, ClaimChanged::state, ClaimChanged::commandId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("host-a", ClaimState.GRANTED, "cmd-a"));
+        assertThat(refusals()).singleElement().satisfies(refusal -> {
+            assertThat(refusal.commandId()).isEqualTo("cmd-b");
+            assertThat(refusal.reasons().get(0).code()).isEqualTo("CLAIM_ID_HELD");
+            assertThat(refusal.reasons().get(0).detail()).contains("granted on host host-a");
+        });
+
+        // a retry on the reserved host is answered by its ledger with the claim it holds
+        send(new ReserveClaimId(new ClaimCapacity("cmd-a2", "c-dup", "host-a", "vm-1", "test", 60, onA.items(), T0)));
+        assertThat(changes()).extracting(ClaimChanged::hostId, ClaimChanged::state, ClaimChanged::commandId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("host-a", ClaimState.GRANTED, "cmd-a2"));
+
+        send(new ReleaseClaim("cmd-rel", "c-dup", "host-a", "test", T0));
+        assertThat(changes()).extracting(ClaimChanged::state).containsExactly(ClaimState.RELEASED);
+        send(new ReserveClaimId(new ClaimCapacity("cmd-b2", "c-dup", "host-b", "vm-1", "test", 60, onB.items(), T0)));
+        assertThat(changes()).extracting(ClaimChanged::hostId, ClaimChanged::state, ClaimChanged::commandId)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("host-b", ClaimState.GRANTED, "cmd-b2"));
+    }
+
+    @Test
+    void aClaimIdRefusedByItsHostsLedgerIsFreeForTheNextHost() throws Exception {
+        send(snapshot("host-a", 0));
+        send(snapshot("host-b", 1));
+
+        send(new ReserveClaimId(new ClaimCapacity("cmd-a", "c-free", "host-a", "vm-1", "test", 60, claim("x", 60).items(), T0)));
+        assertThat(refusals()).singleElement().satisfies(refusal ->
+                assertThat(refusal.reasons().get(0).code()).isEqualTo("NO_CAPACITY"));
+        send(new ReserveClaimId(new ClaimCapacity("cmd-b", "c-free", "host-b", "vm-1", "test", 60, claim("x", 60).items(), T0)));
+
+        assertThat(changes()).extracting(ClaimChanged::hostId, ClaimChanged::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("host-b", ClaimState.GRANTED));
+    }
+
+    @Test
+    void deadLettersAReservationKeyedByAnotherClaimId() throws Exception {
+        ProducerRecord<String, byte[]> record = codec.record(new ReserveClaimId(claim("c-key", 60)));
+        driver.createInputTopic(record.topic(), new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(new TestRecord<>("c-other".getBytes(UTF_8), record.value(), record.headers(), T0));
+        driver.createInputTopic(record.topic(), new ByteArraySerializer(), new ByteArraySerializer())
+                .pipeInput(new TestRecord<>("c-bad".getBytes(UTF_8), "{not json".getBytes(UTF_8), record.headers(), T0));
+
+        var letters = driver.createOutputTopic(TopicCatalogue.deadLetterOf(TopicCatalogue.CLAIM_RESERVATIONS).name(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer()).readRecordsToList();
+        assertThat(letters).hasSize(2);
+        assertThat(new String(letters.get(0).headers().lastHeader(DeadLetters.REASON).value(), UTF_8))
+                .contains("not the claim's claimId");
+        assertThat(changes()).isEmpty();
     }
 
     @Test

@@ -101,18 +101,27 @@ public final class CommandIntake implements AutoCloseable {
     /** @param kafkaSecurity TLS settings added to the consumer and the dead-letter producer; empty for plaintext */
     public CommandIntake(String hostId, String bootstrapServers, Map<String, Object> kafkaSecurity, EventCodec codec,
             EventPublisher replies, CommandHandler handler, AgentMetrics metrics) {
+        this(hostId, new KafkaConsumer<>(with(consumerConfig(hostId, bootstrapServers), kafkaSecurity)),
+                with(deadLetterConfig(hostId, bootstrapServers), kafkaSecurity), codec, replies, handler, metrics);
+    }
+
+    /** An intake over the given consumer (tests give a {@code MockConsumer}). */
+    CommandIntake(String hostId, Consumer<byte[], byte[]> consumer, Map<String, Object> deadLetterConfig,
+            EventCodec codec, EventPublisher replies, CommandHandler handler, AgentMetrics metrics) {
         this.hostKey = hostId.getBytes(UTF_8);
         this.codec = codec;
         this.replies = replies;
         this.handler = handler;
         this.metrics = metrics;
-        Map<String, Object> consumerConfig = consumerConfig(hostId, bootstrapServers);
-        consumerConfig.putAll(kafkaSecurity);
-        this.deadLetterConfig = deadLetterConfig(hostId, bootstrapServers);
-        this.deadLetterConfig.putAll(kafkaSecurity);
-        this.consumer = new KafkaConsumer<>(consumerConfig);
+        this.deadLetterConfig = deadLetterConfig;
+        this.consumer = consumer;
         this.consumerMetrics = metrics.kafkaClient(consumer);
         this.thread = new Thread(this::run, "command-intake");
+    }
+
+    private static Map<String, Object> with(Map<String, Object> config, Map<String, Object> more) {
+        config.putAll(more);
+        return config;
     }
 
     public static String groupId(String hostId) {

@@ -50,7 +50,9 @@ public final class InventoryClaims implements ClaimsPort {
         }
         if (answer instanceof ClaimsClient.Refused refused) {
             if (refused.status() == 409) {
-                return new Stimulus.ClaimUnavailable("inventory answered 409: " + refused.detail() + reasons(refused));
+                // nothing fits now: asked again later, like an unreachable inventory
+                return new Stimulus.ClaimUnavailable("nothing fits now (inventory answered 409: " + refused.detail()
+                        + reasons(refused) + ")");
             }
             if (refused.status() == 200) {
                 return new Stimulus.ClaimRefused("claim " + claimId + ": " + refused.detail());
@@ -58,7 +60,7 @@ public final class InventoryClaims implements ClaimsPort {
             return new Stimulus.ClaimRefused("inventory answered " + refused.status() + ": " + refused.detail()
                     + reasons(refused));
         }
-        return new Stimulus.ClaimUnavailable(((ClaimsClient.Unavailable) answer).reason());
+        return new Stimulus.ClaimUnavailable("inventory unavailable: " + ((ClaimsClient.Unavailable) answer).reason());
     }
 
     private static String reasons(ClaimsClient.Refused refused) {

@@ -216,7 +216,7 @@ public final class LifecycleMachine {
         if (draft.state != VgpuState.REQUESTED || pending == null || pending.kind() != OperationKind.CLAIM) {
             return;
         }
-        draft.lastError = "inventory unavailable: " + reason;
+        draft.lastError = reason;
         draft.pending = new PendingOperation(OperationKind.CLAIM, pending.attempts(),
                 draft.now.plus(policy.claimRetryDelay(pending.attempts())), null);
     }

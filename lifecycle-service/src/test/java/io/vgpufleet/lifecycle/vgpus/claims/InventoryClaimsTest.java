@@ -24,12 +24,12 @@ class InventoryClaimsTest {
     @Test
     void nothingFitsNowIsAskedAgainButABadRequestOrAClaimNotHeldIsRefusedForGood() {
         assertThat(InventoryClaims.stimulus(new ClaimsClient.Refused(409, "no room", List.of("NO_CAPACITY")), "c-1"))
-                .isEqualTo(new Stimulus.ClaimUnavailable("inventory answered 409: no room [NO_CAPACITY]"));
+                .isEqualTo(new Stimulus.ClaimUnavailable("nothing fits now (inventory answered 409: no room [NO_CAPACITY])"));
         assertThat(InventoryClaims.stimulus(new ClaimsClient.Refused(400, "bad type", List.of()), "c-1"))
                 .isEqualTo(new Stimulus.ClaimRefused("inventory answered 400: bad type"));
         assertThat(InventoryClaims.stimulus(new ClaimsClient.Refused(200, "the claim is EXPIRED", List.of()), "c-1"))
                 .isEqualTo(new Stimulus.ClaimRefused("claim c-1: the claim is EXPIRED"));
         assertThat(InventoryClaims.stimulus(new ClaimsClient.Unavailable("unreachable"), "c-1"))
-                .isEqualTo(new Stimulus.ClaimUnavailable("unreachable"));
+                .isEqualTo(new Stimulus.ClaimUnavailable("inventory unavailable: unreachable"));
     }
 }

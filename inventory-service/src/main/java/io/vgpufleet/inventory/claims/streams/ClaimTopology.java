@@ -216,6 +216,27 @@ public final class ClaimTopology {
         }
     }
 
+    /** Encodes a contracts payload and forwards it to {@code sink}, keyed as the contracts key it. */
+    static void forward(ProcessorContext<byte[], Outbound> context, EventCodec codec, String sink, Object payload,
+            long timestamp) {
+        ProducerRecord<String, byte[]> out = codec.record(payload);
+        context.forward(new Record<>(out.key().getBytes(UTF_8), new Outbound(out.topic(), out.value(), -1),
+                timestamp, out.headers()), sink);
+    }
+
+    /** Copies a record with the reason to its topic's dead-letter topic, through {@code sink}, at its partition. */
+    static void deadLetter(ProcessorContext<byte[], Outbound> context, Listener listener, String sink,
+            Record<byte[], byte[]> record, RecordMetadata metadata, String reason) {
+        ConsumerRecord<byte[], byte[]> consumed = new ConsumerRecord<>(metadata.topic(), metadata.partition(),
+                metadata.offset(), record.timestamp(), TimestampType.CREATE_TIME, -1, -1, record.key(),
+                record.value(), new RecordHeaders(record.headers().toArray()), Optional.empty());
+        ProducerRecord<byte[], byte[]> letter = DeadLetters.of(consumed, new IllegalArgumentException(reason));
+        log.warn("dead-lettering {}-{}@{}: {}", metadata.topic(), metadata.partition(), metadata.offset(), reason);
+        listener.deadLettered(metadata.topic(), reason);
+        context.forward(new Record<>(letter.key(), new Outbound(letter.topic(), letter.value(), letter.partition()),
+                record.timestamp(), letter.headers()), sink);
+    }
+
     static final class LedgerProcessor implements Processor<byte[], byte[], byte[], Outbound> {
 
         private final EventCodec codec;
@@ -444,21 +465,11 @@ public final class ClaimTopology {
         }
 
         private void forward(String sink, Object payload, long timestamp) {
-            ProducerRecord<String, byte[]> out = codec.record(payload);
-            context().forward(new Record<>(out.key().getBytes(UTF_8), new Outbound(out.topic(), out.value(), -1),
-                    timestamp, out.headers()), sink);
+            ClaimTopology.forward(context(), codec, sink, payload, timestamp);
         }
 
         private void deadLetter(Record<byte[], byte[]> record, RecordMetadata metadata, String reason) {
-            ConsumerRecord<byte[], byte[]> consumed = new ConsumerRecord<>(metadata.topic(), metadata.partition(),
-                    metadata.offset(), record.timestamp(), TimestampType.CREATE_TIME, -1, -1, record.key(),
-                    record.value(), new RecordHeaders(record.headers().toArray()), Optional.empty());
-            ProducerRecord<byte[], byte[]> letter = DeadLetters.of(consumed, new IllegalArgumentException(reason));
-            log.warn("dead-lettering {}-{}@{}: {}", metadata.topic(), metadata.partition(), metadata.offset(), reason);
-            listener.deadLettered(metadata.topic(), reason);
-            context().forward(new Record<>(letter.key(),
-                    new Outbound(letter.topic(), letter.value(), letter.partition()), record.timestamp(),
-                    letter.headers()), DEAD_LETTERS);
+            ClaimTopology.deadLetter(context(), listener, DEAD_LETTERS, record, metadata, reason);
         }
 
         private ProcessorContext<byte[], Outbound> context() {
@@ -520,7 +531,7 @@ public final class ClaimTopology {
                 envelope = codec.decode(metadata.topic(), record.headers(), record.value());
             } catch (MalformedRecordException e) {
                 if (request) {
-                    deadLetter(context, record, metadata, e.getMessage());
+                    deadLetter(context, listener, RESERVATION_DEAD_LETTERS, record, metadata, e.getMessage());
                 } else {
                     log.debug("skipping unreadable {}-{}@{} (the directories dead-letter it): {}", metadata.topic(),
                             metadata.partition(), metadata.offset(), e.getMessage());
@@ -533,7 +544,8 @@ public final class ClaimTopology {
             if (envelope.payload() instanceof ReserveClaimId reserve) {
                 ClaimCapacity claim = reserve.claim();
                 if (!claim.claimId().equals(key)) {
-                    deadLetter(context, record, metadata, "record key '" + io.vgpufleet.contracts.Checks.printable(key)
+                    deadLetter(context, listener, RESERVATION_DEAD_LETTERS, record, metadata, "record key '"
+                            + io.vgpufleet.contracts.Checks.printable(key)
                             + "' is not the claim's claimId " + claim.claimId()
                             + ": a claim must be keyed by its id to be serialised with the id's other claims");
                     return;
@@ -543,10 +555,10 @@ public final class ClaimTopology {
                 ClaimIdReservation.Decision decision = ClaimIdReservation.reserve(store.get(key), claim, ceType, now);
                 if (decision instanceof ClaimIdReservation.Forward forward) {
                     store.put(key, forward.reservation());
-                    forward(context, RESERVED_OUT, claim, record.timestamp());
+                    forward(context, codec, RESERVED_OUT, claim, record.timestamp());
                 } else {
                     listener.refused(ceType);
-                    forward(context, RESERVATION_REFUSALS_OUT, ((ClaimIdReservation.Refuse) decision).refusal(),
+                    forward(context, codec, RESERVATION_REFUSALS_OUT, ((ClaimIdReservation.Refuse) decision).refusal(),
                             record.timestamp());
                 }
             } else if (envelope.payload() instanceof ClaimChanged change && change.claimId().equals(key)) {
@@ -556,7 +568,8 @@ public final class ClaimTopology {
                 ClaimIdReservation held = store.get(key);
                 update(store, key, held, ClaimIdReservation.refused(held, refusal));
             } else if (request) {
-                deadLetter(context, record, metadata, "ce_type " + envelope.type().ceType() + " is not a claim id reservation");
+                deadLetter(context, listener, RESERVATION_DEAD_LETTERS, record, metadata,
+                        "ce_type " + envelope.type().ceType() + " is not a claim id reservation");
             }
         }
 
@@ -570,25 +583,6 @@ public final class ClaimTopology {
             } else {
                 store.put(key, next);
             }
-        }
-
-        private void forward(ProcessorContext<byte[], Outbound> context, String sink, Object payload, long timestamp) {
-            ProducerRecord<String, byte[]> out = codec.record(payload);
-            context.forward(new Record<>(out.key().getBytes(UTF_8), new Outbound(out.topic(), out.value(), -1),
-                    timestamp, out.headers()), sink);
-        }
-
-        private void deadLetter(ProcessorContext<byte[], Outbound> context, Record<byte[], byte[]> record,
-                RecordMetadata metadata, String reason) {
-            ConsumerRecord<byte[], byte[]> consumed = new ConsumerRecord<>(metadata.topic(), metadata.partition(),
-                    metadata.offset(), record.timestamp(), TimestampType.CREATE_TIME, -1, -1, record.key(),
-                    record.value(), new RecordHeaders(record.headers().toArray()), Optional.empty());
-            ProducerRecord<byte[], byte[]> letter = DeadLetters.of(consumed, new IllegalArgumentException(reason));
-            log.warn("dead-lettering {}-{}@{}: {}", metadata.topic(), metadata.partition(), metadata.offset(), reason);
-            listener.deadLettered(metadata.topic(), reason);
-            context.forward(new Record<>(letter.key(),
-                    new Outbound(letter.topic(), letter.value(), letter.partition()), record.timestamp(),
-                    letter.headers()), RESERVATION_DEAD_LETTERS);
         }
     }
 }

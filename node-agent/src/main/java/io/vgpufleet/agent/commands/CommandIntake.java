@@ -3,6 +3,7 @@ package io.vgpufleet.agent.commands;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.vgpufleet.agent.metrics.AgentMetrics;
+import io.vgpufleet.agent.metrics.AgentMetrics.CommandStage;
 import io.vgpufleet.contracts.command.AgentCommand;
 import io.vgpufleet.contracts.command.CommandFailed;
 import io.vgpufleet.contracts.command.CommandRejected;
@@ -199,7 +200,8 @@ public final class CommandIntake implements AutoCloseable {
             }
             unacknowledged.remove();
             if (!oldest.replies().isEmpty()) {
-                metrics.commandStage("acknowledged", Duration.ofNanos(System.nanoTime() - oldest.answeredAt()));
+                metrics.commandStage(CommandStage.ACKNOWLEDGED,
+                        Duration.ofNanos(System.nanoTime() - oldest.answeredAt()));
             }
             int count = oldest.records().count();
             consumer.commitAsync(nextOffsets(oldest.records()), (offsets, error) -> {
@@ -227,7 +229,7 @@ public final class CommandIntake implements AutoCloseable {
             // one snapshot for the poll's changes, while its replies are on their way
             long snapshotStarted = System.nanoTime();
             handler.endBatch();
-            metrics.commandStage("snapshot", Duration.ofNanos(System.nanoTime() - snapshotStarted));
+            metrics.commandStage(CommandStage.SNAPSHOT, Duration.ofNanos(System.nanoTime() - snapshotStarted));
         }
         return sent;
     }
@@ -312,10 +314,11 @@ public final class CommandIntake implements AutoCloseable {
             deadLetter(record, e);
             return null;
         }
-        metrics.commandStage("delivered", Duration.ofMillis(System.currentTimeMillis() - record.timestamp()));
+        metrics.commandStage(CommandStage.DELIVERED,
+                Duration.ofMillis(System.currentTimeMillis() - record.timestamp()));
         long started = System.nanoTime();
         CommandReply reply = handler.handleInBatch(command);
-        metrics.commandStage("executed", Duration.ofNanos(System.nanoTime() - started));
+        metrics.commandStage(CommandStage.EXECUTED, Duration.ofNanos(System.nanoTime() - started));
         // not waited for here: the next command runs while the producer sends, and the poll's offsets are
         // committed once all its replies are acknowledged (still at least once)
         CompletableFuture<?> acknowledged = replies.publish(reply);

@@ -6,6 +6,9 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -77,6 +80,8 @@ public final class AgentMetrics {
     private final AtomicLong discoveryProblems = new AtomicLong();
     private final AtomicLong gpus = new AtomicLong();
     private final AtomicLong vgpus = new AtomicLong();
+    /** Registered at start, so the stages are exported (at 0) before the first command and looked up once. */
+    private final Map<CommandStage, Timer> commandStages = new EnumMap<>(CommandStage.class);
 
     public AgentMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -89,6 +94,10 @@ public final class AgentMetrics {
         registry.counter(SNAPSHOTS_RECOVERED);
         registry.counter(HEALTH_SIGNAL_FAILURES);
         registry.counter(DEAD_LETTERS, "topic", TopicCatalogue.AGENT_COMMANDS.name());
+        for (CommandStage stage : CommandStage.values()) {
+            commandStages.put(stage, Timer.builder(COMMAND_STAGE).tag("stage", stage.name().toLowerCase(Locale.ROOT))
+                    .register(registry));
+        }
     }
 
     public void snapshotPublished(String reason) {
@@ -107,10 +116,12 @@ public final class AgentMetrics {
         Counter.builder(COMMANDS).tag("type", commandType).tag("outcome", outcome).register(registry).increment();
     }
 
+    /** The stages of {@link #COMMAND_STAGE}; the tag is the lower-case name. */
+    public enum CommandStage { DELIVERED, EXECUTED, SNAPSHOT, ACKNOWLEDGED }
+
     /** One stage of a command's time in the agent ({@link #COMMAND_STAGE}); a negative time counts as zero. */
-    public void commandStage(String stage, Duration took) {
-        Timer.builder(COMMAND_STAGE).tag("stage", stage).register(registry)
-                .record(took.isNegative() ? Duration.ZERO : took);
+    public void commandStage(CommandStage stage, Duration took) {
+        commandStages.get(stage).record(took.isNegative() ? Duration.ZERO : took);
     }
 
     public void definitionRepaired(boolean ok) {

@@ -37,8 +37,10 @@ class AgentMetricsTest {
 
     @Test
     void commandStagesAreTimedAndATimeBeforeTheSendersClockCountsAsZero() {
-        metrics.commandStage("executed", Duration.ofMillis(12));
-        metrics.commandStage("delivered", Duration.ofMillis(-3)); // the sender's clock ahead of this host's
+        assertThat(registry.scrape()).as("exported before the first command")
+                .contains("vgpu_agent_command_stage_seconds_count{stage=\"acknowledged\"} 0");
+        metrics.commandStage(AgentMetrics.CommandStage.EXECUTED, Duration.ofMillis(12));
+        metrics.commandStage(AgentMetrics.CommandStage.DELIVERED, Duration.ofMillis(-3)); // the sender's clock ahead of this host's
 
         assertThat(registry.scrape())
                 .contains("vgpu_agent_command_stage_seconds_count{stage=\"executed\"} 1")

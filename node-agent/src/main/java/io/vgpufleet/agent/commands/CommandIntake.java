@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -187,15 +188,19 @@ public final class CommandIntake implements AutoCloseable {
     private void settle() {
         while (!unacknowledged.isEmpty()) {
             Answered oldest = unacknowledged.peek();
+            // whether the broker answered every reply is read before whether it refused one: read the other way
+            // round, a refusal landing between the two reads counted as an acknowledgement and the poll's
+            // offsets were committed with its reply lost
+            boolean answered = oldest.answered();
             Optional<String> failure = oldest.failure();
             boolean late = Duration.ofNanos(System.nanoTime() - oldest.answeredAt()).compareTo(SEND_TIMEOUT) > 0;
-            if (failure.isPresent() || (late && !oldest.acknowledged())) {
+            if (failure.isPresent() || (late && !answered)) {
                 log.warn("{}; command records are read again", failure.orElse("replies not acknowledged within "
                         + SEND_TIMEOUT.toSeconds() + " s"));
                 rewind(null);
                 return;
             }
-            if (!oldest.acknowledged()) {
+            if (!answered) {
                 return;
             }
             unacknowledged.remove();
@@ -236,7 +241,10 @@ public final class CommandIntake implements AutoCloseable {
 
     /**
      * Puts every partition back to its first record in the oldest unsettled poll (or in {@code current}, the
-     * poll being answered, where no older one holds it) and forgets the unsettled polls.
+     * poll being answered, where no older one holds it) and forgets the unsettled polls. A partition the group
+     * took away meanwhile (the broker was away long enough for the member to be dropped) is not sought: seeking
+     * it throws, and once it is assigned again it is read from its committed offset, which is never past a
+     * record of an unsettled poll.
      */
     private void rewind(@Nullable ConsumerRecords<byte[], byte[]> current) {
         Map<TopicPartition, Long> first = new HashMap<>();
@@ -250,7 +258,12 @@ public final class CommandIntake implements AutoCloseable {
                 first.putIfAbsent(partition, poll.records(partition).get(0).offset());
             }
         }
-        first.forEach(consumer::seek);
+        Set<TopicPartition> assigned = consumer.assignment();
+        first.forEach((partition, offset) -> {
+            if (assigned.contains(partition)) {
+                consumer.seek(partition, offset);
+            }
+        });
         unacknowledged.clear();
     }
 
@@ -266,7 +279,8 @@ public final class CommandIntake implements AutoCloseable {
     /** A poll answered; its offsets are committed once the broker has acknowledged every one of its replies. */
     private record Answered(ConsumerRecords<byte[], byte[]> records, List<Sent> replies, long answeredAt) {
 
-        boolean acknowledged() {
+        /** Whether the broker answered every reply of the poll, taking it or refusing it. */
+        boolean answered() {
             return replies.stream().allMatch(reply -> reply.acknowledged().isDone());
         }
 

@@ -138,6 +138,34 @@ class CommandIntakeTest {
         await().atMost(DEADLINE).until(() -> committed().map(OffsetAndMetadata::offset).orElse(-1L) == 2L);
     }
 
+    @Test
+    void aReplyRefusedAfterTheGroupTookThePartitionAwayLeavesTheIntakeRunningAndTheCommandIsAnsweredOnceItIsBack()
+            throws MalformedRecordException {
+        String vgpu = "a1b2c3d4-0000-4000-8000-000000000003";
+        ConsumerRecord<byte[], byte[]> command = record(5, create("c-3", vgpu));
+        consumer.schedulePollTask(() -> consumer.addRecord(command));
+        intake.start();
+        await().atMost(DEADLINE).until(() -> producer.history().size() == 1);
+
+        // the broker was away long enough for the group to drop the member: its partitions are gone, and the
+        // reply is refused while they are (seeking an unassigned partition stopped the intake for good)
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of());
+            producer.errorNext(new TimeoutException("broker away"));
+        });
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            consumer.addRecord(command); // read again from the committed offset: nothing was committed
+        });
+
+        await().atMost(DEADLINE).until(() -> producer.history().size() == 2);
+        assertThat(intake.running()).isTrue();
+        assertThat(reply(1)).isInstanceOf(CommandSucceeded.class).isEqualTo(reply(0));
+        producer.completeNext();
+        await().atMost(DEADLINE).until(() -> committed().map(OffsetAndMetadata::offset).orElse(-1L) == 6L);
+        assertThat(intake.running()).isTrue();
+    }
+
     private CreateVgpu create(String commandId, String vgpuUuid) {
         // the mixed host's first pGPU is its P4 on the mdev bus, which offers nvidia-64
         String parent = new HostDiscovery(new SysfsReader(root), new SimulatedNvml(root), HOST).discover().gpus().get(0)

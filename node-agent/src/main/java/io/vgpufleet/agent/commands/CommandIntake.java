@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -39,7 +40,6 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jspecify.annotations.Nullable;
@@ -66,6 +66,8 @@ import org.slf4j.LoggerFactory;
  *   <li>While the broker is away (a reply or dead letter not acknowledged in time), the commands are read
  *       again from the first record of the oldest poll not yet committed once it is back; the intake never
  *       stops for an outage.
+ *   <li>Any other failure of the consumer or of answering starts the intake over from the committed offsets
+ *       after a backoff (0.5 s, doubled up to 30 s), counted in {@code vgpu.agent.command.intake.restarts}.
  * </ul>
  */
 public final class CommandIntake implements AutoCloseable {
@@ -79,6 +81,9 @@ public final class CommandIntake implements AutoCloseable {
     private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
     /** How long the broker may hold an empty fetch of the commands topic (below {@code request.timeout.ms}). */
     static final int FETCH_MAX_WAIT_MS = 5_000;
+    /** The wait before the intake starts over after an unexpected failure; doubled after each, up to the last. */
+    static final Duration FIRST_RESTART_BACKOFF = Duration.ofMillis(500);
+    private static final Duration LAST_RESTART_BACKOFF = Duration.ofSeconds(30);
 
     private final byte[] hostKey;
     private final Consumer<byte[], byte[]> consumer;
@@ -98,6 +103,8 @@ public final class CommandIntake implements AutoCloseable {
     /** Polls answered whose replies the broker has not all acknowledged yet, oldest first (intake thread only). */
     private final ArrayDeque<Answered> unacknowledged = new ArrayDeque<>();
     private volatile boolean running = true;
+    /** Counted down by {@link #close()}: ends a restart's wait at once. */
+    private final CountDownLatch closed = new CountDownLatch(1);
     private boolean started;
 
     /** @param kafkaSecurity TLS settings added to the consumer and the dead-letter producer; empty for plaintext */
@@ -138,23 +145,33 @@ public final class CommandIntake implements AutoCloseable {
 
     private void run() {
         try {
+            Duration backoff = FIRST_RESTART_BACKOFF;
             while (running) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPoll());
-                if (!records.isEmpty()) {
-                    try {
-                        unacknowledged.add(new Answered(records, answer(records), System.nanoTime()));
-                    } catch (NotAcknowledgedException e) {
-                        // a dead letter the broker did not take: read from the oldest unsettled poll again
-                        log.warn("{}; command records are read again", e.getMessage());
-                        rewind(records);
-                        continue;
+                try {
+                    if (turn()) {
+                        backoff = FIRST_RESTART_BACKOFF; // not on an empty poll: a rejoining consumer returns those
                     }
+                } catch (InterruptException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        return; // close() woke the poll
+                    }
+                    // an intake that stops answers nothing until the agent restarts (the chaos suite found one
+                    // that did, for minutes): it starts over from the committed offsets instead, repeats answered
+                    // from the outcome journal
+                    log.error("command intake failed, starting over from the committed offsets in {} ms: {}",
+                            backoff.toMillis(), e.toString(), e);
+                    metrics.commandIntakeRestarted();
+                    unacknowledged.clear();
+                    if (closed.await(backoff.toMillis(), TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                    consumer.unsubscribe();
+                    consumer.subscribe(List.of(TopicCatalogue.AGENT_COMMANDS.name()));
+                    Duration doubled = backoff.multipliedBy(2);
+                    backoff = doubled.compareTo(LAST_RESTART_BACKOFF) < 0 ? doubled : LAST_RESTART_BACKOFF;
                 }
-                settle();
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                throw e;
             }
         } catch (InterruptedException | InterruptException e) {
             Thread.currentThread().interrupt();
@@ -163,6 +180,27 @@ public final class CommandIntake implements AutoCloseable {
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
+    }
+
+    /**
+     * One poll: its commands answered, and every poll whose replies the broker acknowledged committed.
+     *
+     * @return whether the poll held records and they were answered
+     */
+    private boolean turn() throws InterruptedException {
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(nextPoll());
+        if (!records.isEmpty()) {
+            try {
+                unacknowledged.add(new Answered(records, answer(records), System.nanoTime()));
+            } catch (NotAcknowledgedException e) {
+                // a dead letter the broker did not take: read from the oldest unsettled poll again
+                log.warn("{}; command records are read again", e.getMessage());
+                rewind(records);
+                return false;
+            }
+        }
+        settle();
+        return !records.isEmpty();
     }
 
     /**
@@ -395,8 +433,9 @@ public final class CommandIntake implements AutoCloseable {
     }
 
     /**
-     * Whether the intake still reads commands: it stops only when closed or on an unexpected error; a broker
-     * that is away (replies, dead letters or offsets not acknowledged) is waited out.
+     * Whether the intake still reads commands: a broker that is away (replies, dead letters or offsets not
+     * acknowledged) is waited out, and an unexpected failure starts it over from the committed offsets; it
+     * stops when closed, or when starting over fails too.
      */
     public boolean running() {
         return running && (!started || thread.isAlive());
@@ -405,6 +444,7 @@ public final class CommandIntake implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        closed.countDown();
         if (!started) {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }

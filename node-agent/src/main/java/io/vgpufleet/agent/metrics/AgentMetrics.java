@@ -38,6 +38,8 @@ public final class AgentMetrics {
      * broker after that). Plain timers (count, sum, max): no histogram buckets on every host.
      */
     public static final String COMMAND_STAGE = "vgpu.agent.command.stage";
+    /** Times the command intake started over from the committed offsets after an unexpected failure. */
+    public static final String COMMAND_INTAKE_RESTARTS = "vgpu.agent.command.intake.restarts";
     /** Command records that could not be read and went to the dead-letter topic, tagged {@code topic} (the source topic). */
     public static final String DEAD_LETTERS = "vgpu.agent.dead.letters";
     /**
@@ -164,6 +166,10 @@ public final class AgentMetrics {
 
     public void healthSignal(String signal, String source) {
         Counter.builder(HEALTH_SIGNALS).tag("signal", signal).tag("source", source).register(registry).increment();
+    }
+
+    public void commandIntakeRestarted() {
+        registry.counter(COMMAND_INTAKE_RESTARTS).increment();
     }
 
     public void healthSignalFailed() {

@@ -37,6 +37,7 @@ import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.record.TimestampType;
@@ -66,6 +67,7 @@ class CommandIntakeTest {
     private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
     private final MockProducer<String, byte[]> producer =
             new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private CommandIntake intake;
 
     @BeforeEach
@@ -82,7 +84,7 @@ class CommandIntakeTest {
             public void changed() {}
         }, new SimulatedHostWriter(new SimulatedKernel(root)), Clock.fixed(NOW, ZoneOffset.UTC));
         intake = new CommandIntake(HOST, consumer, Map.of(), codec, new EventPublisher(producer, codec), handler,
-                new AgentMetrics(new SimpleMeterRegistry()));
+                new AgentMetrics(registry));
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(PARTITION));
             consumer.updateBeginningOffsets(Map.of(PARTITION, 0L));
@@ -164,6 +166,22 @@ class CommandIntakeTest {
         producer.completeNext();
         await().atMost(DEADLINE).until(() -> committed().map(OffsetAndMetadata::offset).orElse(-1L) == 6L);
         assertThat(intake.running()).isTrue();
+    }
+
+    @Test
+    void anUnexpectedFailureStartsTheIntakeOverFromTheCommittedOffsetsInsteadOfStoppingIt() {
+        consumer.schedulePollTask(() -> consumer.setPollException(new KafkaException("something unforeseen")));
+        consumer.schedulePollTask(() -> {
+            consumer.rebalance(List.of(PARTITION));
+            consumer.addRecord(record(5, create("c-4", "a1b2c3d4-0000-4000-8000-000000000004")));
+        });
+        intake.start();
+
+        await().atMost(DEADLINE).until(() -> producer.history().size() == 1);
+        assertThat(intake.running()).isTrue();
+        assertThat(registry.counter(AgentMetrics.COMMAND_INTAKE_RESTARTS).count()).isEqualTo(1.0);
+        producer.completeNext();
+        await().atMost(DEADLINE).until(() -> committed().map(OffsetAndMetadata::offset).orElse(-1L) == 6L);
     }
 
     private CreateVgpu create(String commandId, String vgpuUuid) {

@@ -56,7 +56,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * mvn -B -pl system-tests -am -DskipTests install   (once: the jars)
  * mvn -B -pl system-tests exec:java ... or run the class from the test classpath:
  *   java -cp "$(cat system-tests/target/bench.classpath):system-tests/target/test-classes" \
- *     -Dvgpu.repo=$PWD io.vgpufleet.system.bench.EvacuationScenarioBench HOSTS [VGPUS_PER_GPU] [SEED]
+ *     -Dvgpu.repo=$PWD [-Dvgpu.bench.fleet-wide=8] io.vgpufleet.system.bench.EvacuationScenarioBench \
+ *     HOSTS [VGPUS_PER_GPU] [SEED] [memory|disk]
  * </pre>
  */
 public final class EvacuationScenarioBench {
@@ -64,6 +65,12 @@ public final class EvacuationScenarioBench {
     private static final Duration FAULT_WINDOW = Duration.ofMinutes(1);
     /** How long each stage may take: 10 minutes unless {@code -Dvgpu.bench.stage-deadline=PT4M} says otherwise. */
     private static final Duration STAGE_DEADLINE = Duration.parse(System.getProperty("vgpu.bench.stage-deadline", "PT10M"));
+
+    /**
+     * The migration service's fleet-wide limit of concurrent migrations: its default (8) unless
+     * {@code -Dvgpu.bench.fleet-wide=32} says otherwise (a fleet of thousands of hosts is run with more).
+     */
+    private static final int FLEET_WIDE_MIGRATIONS = Integer.parseInt(System.getProperty("vgpu.bench.fleet-wide", "8"));
 
     private EvacuationScenarioBench() {}
 
@@ -75,9 +82,10 @@ public final class EvacuationScenarioBench {
         EventCodec codec = new EventCodec(Clock.systemUTC(), UUID::randomUUID, "urn:vgpu:bench");
         SystemUnderTest system = SystemUnderTest.get();
         Map<String, ComponentProcess> services = new LinkedHashMap<>();
-        for (Service service : List.of(Service.INVENTORY, Service.HEALTH, Service.MIGRATION)) {
-            services.put(service.module(), system.service(service));
-        }
+        services.put(Service.INVENTORY.module(), system.service(Service.INVENTORY));
+        services.put(Service.HEALTH.module(), system.service(Service.HEALTH));
+        services.put(Service.MIGRATION.module(), system.service(Service.MIGRATION,
+                List.of("--vgpu.migration.concurrency.fleet-wide=" + FLEET_WIDE_MIGRATIONS)));
         Path repo = Path.of(System.getProperty("vgpu.repo", "..")).toAbsolutePath().normalize();
         int fleetPort = Ports.anyFree();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -207,6 +215,8 @@ public final class EvacuationScenarioBench {
             System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s; load average %.2f %.2f %.2f%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                     System.getProperty("java.version"), load[0], load[1], load[2]);
+            System.out.printf(Locale.ROOT, "migration limits: 2 per source host, 2 per target host, %d fleet-wide%n",
+                    FLEET_WIDE_MIGRATIONS);
             System.out.printf(Locale.ROOT, "fleet up (every host's populated snapshot on Kafka) in %d s%n", fleetUp.toSeconds());
             System.out.printf(Locale.ROOT, "%d pGPUs failed (1 %% of %d) within %d s; scenario ran %d s%n", injected.size(),
                     gpus.size(), FAULT_WINDOW.toSeconds(), scenario.toSeconds());

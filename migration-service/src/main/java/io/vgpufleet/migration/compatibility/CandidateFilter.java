@@ -10,8 +10,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * MigrationPolicy#hostStaleAfter()}), it must offer the same vGPU type with a free instance, be healthy, run its vGPU manager with a
  * host driver inside the configured range, use the same interface (mdev or vendor VFIO) and the same board
  * variant as the source (unless allowed), and have the same ECC mode. Every pGPU that fails says why;
- * the ones that pass are ranked: fewest migrations already heading to the host, then most free instances.
+ * the ones that pass are ranked: fewest migrations already heading to the host, then most free instances, then
+ * an order of the hosts that differs from one source pGPU to another (so concurrent migrations spread), and the
+ * candidates checked are on distinct hosts while there are enough.
  * The driver's own verdict ({@code migration_version}, NVML) comes after, from the target's agent.
  *
  * <p>Pure: values in, {@link Selection} out.
@@ -85,13 +89,62 @@ public final class CandidateFilter {
         }
         passed.sort(Comparator.comparingInt(Ranked::inbound)
                 .thenComparing(Comparator.comparingInt(Ranked::free).reversed())
+                .thenComparingLong(ranked -> spread(sourceGpuUuid, ranked.candidate().hostId()))
                 .thenComparing(ranked -> ranked.candidate().hostId())
                 .thenComparing(ranked -> ranked.candidate().pciBdf()));
-        List<TargetCandidate> chosen = passed.stream().limit(policy.maxCandidatesChecked()).map(Ranked::candidate).toList();
+        List<TargetCandidate> chosen = distinctHostsFirst(passed, policy.maxCandidatesChecked());
         rejections.sort(Comparator.comparing((CandidateRejection r) -> r.reason().equals("TYPE_UNAVAILABLE"))
                 .thenComparing(CandidateRejection::hostId));
         return new Selection(chosen, List.copyOf(rejections.subList(0, Math.min(MAX_REJECTIONS, rejections.size()))),
                 passed.size());
+    }
+
+    /**
+     * Where equally good hosts stand in one migration's order: a mix of its source pGPU and the host, so that
+     * the many migrations of an evacuation, chosen at the same moment when no migration heads anywhere yet,
+     * do not all rank the same host first (by name they did: at 10,000 hosts every one of 32 concurrent sagas
+     * chose the first host's pGPUs, and all but two waited there for its inbound limit until they timed out).
+     * The same for the same source and host, so a resumed saga ranks as before.
+     */
+    public static long spread(String sourceGpuUuid, String hostId) {
+        long h = 0x9E3779B97F4A7C15L;
+        for (String part : List.of(sourceGpuUuid, hostId)) {
+            for (int i = 0; i < part.length(); i++) {
+                h = (h ^ part.charAt(i)) * 0x100000001B3L;
+            }
+            h = (h ^ 0x1F) * 0x100000001B3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    /**
+     * The first {@code limit} of the ranked pGPUs, one per host while other hosts remain: a saga whose checked
+     * candidates all sit on one host has nowhere to go when that host reaches its inbound limit.
+     */
+    private static List<TargetCandidate> distinctHostsFirst(List<Ranked> ranked, int limit) {
+        List<TargetCandidate> chosen = new ArrayList<>();
+        List<TargetCandidate> sameHost = new ArrayList<>();
+        Set<String> hosts = new HashSet<>();
+        for (Ranked candidate : ranked) {
+            if (chosen.size() == limit) {
+                break;
+            }
+            if (hosts.add(candidate.candidate().hostId())) {
+                chosen.add(candidate.candidate());
+            } else if (sameHost.size() < limit) {
+                sameHost.add(candidate.candidate());
+            }
+        }
+        for (TargetCandidate candidate : sameHost) {
+            if (chosen.size() == limit) {
+                break;
+            }
+            chosen.add(candidate);
+        }
+        return List.copyOf(chosen);
     }
 
     private Optional<String> hostProblem(HostSnapshot host, Instant now) {

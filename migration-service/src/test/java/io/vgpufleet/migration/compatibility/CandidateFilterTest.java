@@ -9,13 +9,18 @@ import io.vgpufleet.contracts.command.CommandRejected;
 import io.vgpufleet.contracts.command.CommandSucceeded;
 import io.vgpufleet.contracts.host.EccMode;
 import io.vgpufleet.contracts.host.HostKind;
+import io.vgpufleet.contracts.host.HostSnapshot;
+import io.vgpufleet.contracts.host.PhysicalGpu;
 import io.vgpufleet.contracts.migration.CandidateRejection;
 import io.vgpufleet.contracts.migration.TargetCandidate;
 import io.vgpufleet.migration.FleetFixtures;
 import io.vgpufleet.migration.FleetFixtures.TestFleet;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CandidateFilterTest {
@@ -68,6 +73,56 @@ class CandidateFilterTest {
 
         assertThat(selection.candidates()).extracting(TargetCandidate::hostId).containsExactly("c", "b");
         assertThat(selection.passed()).isEqualTo(3);
+    }
+
+    @Test
+    void migrationsFromDifferentSourcesRankEquallyGoodHostsInDifferentOrders() {
+        for (int n = 1; n <= 20; n++) {
+            fleet.with(FleetFixtures.target(String.format("t%02d", n)));
+        }
+        CandidateFilter filter = new CandidateFilter(new MigrationPolicy(null, null, false, false, 3, STALE));
+        Set<String> firstChoices = new HashSet<>();
+        for (int n = 1; n <= 10; n++) {
+            String source = String.format("src%02d", n);
+            fleet.with(FleetFixtures.source(source));
+            firstChoices.add(filter.select(source, gpuOf(source), FleetFixtures.TYPE, null, fleet, FleetFixtures.T0)
+                    .candidates().get(0).hostId());
+        }
+
+        // by name, all ten would start at t01 and wait there for its inbound limit
+        assertThat(firstChoices).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(filter.select("src01", gpuOf("src01"), FleetFixtures.TYPE, null, fleet, FleetFixtures.T0).candidates())
+                .isEqualTo(filter.select("src01", gpuOf("src01"), FleetFixtures.TYPE, null, fleet, FleetFixtures.T0)
+                        .candidates());
+    }
+
+    @Test
+    void theCandidatesCheckedAreOnDistinctHostsWhileThereAreEnoughAndOnAnyPgpuWhenNot() {
+        fleet.with(withPgpus(FleetFixtures.target("big"), 4), FleetFixtures.target("small"));
+        CandidateFilter filter = new CandidateFilter(new MigrationPolicy(null, null, false, false, 3, STALE));
+
+        CandidateFilter.Selection selection = filter.select("src", gpuOf("src"), FleetFixtures.TYPE, null, fleet, FleetFixtures.T0);
+
+        assertThat(selection.passed()).isEqualTo(5);
+        assertThat(selection.candidates()).hasSize(3);
+        assertThat(selection.candidates().subList(0, 2)).extracting(TargetCandidate::hostId)
+                .containsExactlyInAnyOrder("big", "small");
+        assertThat(selection.candidates().get(2).hostId()).isEqualTo("big");
+        assertThat(selection.candidates()).extracting(TargetCandidate::gpuUuid).doesNotHaveDuplicates();
+    }
+
+    /** The host with {@code count} copies of its one pGPU, each at its own UUID and bus address. */
+    private static HostSnapshot withPgpus(HostSnapshot host, int count) {
+        PhysicalGpu gpu = host.gpus().get(0);
+        List<PhysicalGpu> gpus = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            gpus.add(new PhysicalGpu(gpu.uuid().substring(0, gpu.uuid().length() - 1) + n,
+                    String.format("0000:%02x:00.0", 0x3b + n), gpu.model(), gpu.memoryMib(), gpu.numaNode(),
+                    gpu.cpuAffinity(), gpu.eccMode(), gpu.hostKind(), gpu.heterogeneousMode(), gpu.nvml(), gpu.types(),
+                    gpu.virtualFunctions()));
+        }
+        return new HostSnapshot(host.hostId(), host.sequence(), host.observedAt(), host.agentVersion(), host.hostKind(),
+                host.vgpuManager(), gpus, host.vgpus());
     }
 
     @Test

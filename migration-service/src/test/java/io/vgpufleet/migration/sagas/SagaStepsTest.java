@@ -38,6 +38,17 @@ class SagaStepsTest {
     private static final Duration STEP = Duration.ofSeconds(10);
     private static final String MIGRATION = "mig-0001";
 
+    /**
+     * The two targets in the order the source's migrations rank them (equal hosts rank in an order of the
+     * source pGPU's own, so that concurrent migrations spread).
+     */
+    private static final String FIRST = firstOf("tgt-a", "tgt-b");
+    private static final String SECOND = FIRST.equals("tgt-a") ? "tgt-b" : "tgt-a";
+
+    private static String firstOf(String one, String other) {
+        return CandidateFilter.spread(gpuOf("src"), one) <= CandidateFilter.spread(gpuOf("src"), other) ? one : other;
+    }
+
     private final SagaSteps steps = new SagaSteps(SagaSettings.uniform(STEP, Duration.ofSeconds(30), 3),
             new CandidateFilter(MigrationPolicy.DEFAULT), 2);
     private TestFleet fleet;
@@ -45,8 +56,8 @@ class SagaStepsTest {
 
     @BeforeEach
     void fleetOfOneSourceAndTwoTargets() {
-        fleet = new TestFleet().with(FleetFixtures.source("src"), FleetFixtures.target("tgt-a"),
-                FleetFixtures.target("tgt-b"));
+        fleet = new TestFleet().with(FleetFixtures.source("src"), FleetFixtures.target(FIRST),
+                FleetFixtures.target(SECOND));
         now = T0;
     }
 
@@ -67,13 +78,13 @@ class SagaStepsTest {
 
         MigrationSaga claiming = compatibleEverywhere(admitted.saga());
         assertThat(claiming.step()).isEqualTo(MigrationStep.CLAIM_TARGET);
-        assertThat(claiming.claimId()).isEqualTo(CommandIds.claim(MIGRATION, "tgt-a", gpuOf("tgt-a")));
+        assertThat(claiming.claimId()).isEqualTo(CommandIds.claim(MIGRATION, FIRST, gpuOf(FIRST)));
 
-        Transition granted = steps.onClaim(claiming, grant(claiming, "tgt-a"), fleet, now);
+        Transition granted = steps.onClaim(claiming, grant(claiming, FIRST), fleet, now);
         assertThat(granted.saga().step()).isEqualTo(MigrationStep.PREPARE_TARGET);
         PrepareMigrationTarget prepare = (PrepareMigrationTarget) commands(granted).get(0);
         assertThat(prepare.commandId()).isEqualTo(MIGRATION + ".prepare");
-        assertThat(prepare.hostId()).isEqualTo("tgt-a");
+        assertThat(prepare.hostId()).isEqualTo(FIRST);
         assertThat(prepare.vgpuUuid()).isEqualTo(CommandIds.targetVgpuUuid(MIGRATION));
         assertThat(prepare.vmId()).isEqualTo(VM);
 
@@ -88,12 +99,12 @@ class SagaStepsTest {
         assertThat(verifying.saga().step()).isEqualTo(MigrationStep.VERIFY);
         assertThat(verifying.effects()).isEmpty();
 
-        Transition otherHost = steps.onSnapshot(verifying.saga(), FleetFixtures.holding("tgt-b", prepare.vgpuUuid(), VM), now);
+        Transition otherHost = steps.onSnapshot(verifying.saga(), FleetFixtures.holding(SECOND, prepare.vgpuUuid(), VM), now);
         assertThat(otherHost.saga()).isEqualTo(verifying.saga());
-        Transition wrongVm = steps.onSnapshot(verifying.saga(), FleetFixtures.holding("tgt-a", prepare.vgpuUuid(), "vm-8"), now);
+        Transition wrongVm = steps.onSnapshot(verifying.saga(), FleetFixtures.holding(FIRST, prepare.vgpuUuid(), "vm-8"), now);
         assertThat(wrongVm.saga()).isEqualTo(verifying.saga());
 
-        Transition cleaning = steps.onSnapshot(verifying.saga(), FleetFixtures.holding("tgt-a", prepare.vgpuUuid(), VM), now);
+        Transition cleaning = steps.onSnapshot(verifying.saga(), FleetFixtures.holding(FIRST, prepare.vgpuUuid(), VM), now);
         assertThat(cleaning.saga().step()).isEqualTo(MigrationStep.CLEANUP_SOURCE);
         RemoveVgpu cleanup = (RemoveVgpu) commands(cleaning).get(0);
         assertThat(cleanup.commandId()).isEqualTo(MIGRATION + ".cleanup");
@@ -103,13 +114,13 @@ class SagaStepsTest {
         Transition done = steps.onReply(cleaning.saga(), succeeded(cleanup), fleet, now);
         assertThat(done.saga().step()).isEqualTo(MigrationStep.COMPLETED);
         assertThat(done.effects()).isEmpty();
-        assertThat(done.progress()).contains("runs on tgt-a");
+        assertThat(done.progress()).contains("runs on " + FIRST);
     }
 
     @Test
     void theVerifyStepPassesAtOnceWhenTheTargetsSnapshotAlreadyShowsTheVm() {
         MigrationSaga migrating = throughTo(MigrationStep.MIGRATE);
-        fleet.with(FleetFixtures.holding("tgt-a", migrating.targetVgpuUuid(), VM));
+        fleet.with(FleetFixtures.holding(FIRST, migrating.targetVgpuUuid(), VM));
 
         Transition next = steps.onReply(migrating, succeeded(migrateOf(migrating)), fleet, now);
 
@@ -143,10 +154,10 @@ class SagaStepsTest {
     void targetsWithAnotherMigrationVersionOrAnNvmlLimitAreNeverChosenAndTheirReasonsKept() {
         Transition admitted = steps.admit(queued(), fleet, now);
         MigrationSaga saga = admitted.saga();
-        CommandReply versionRefused = new CommandSucceeded(checkIdOf(saga, "tgt-a"), "tgt-a",
+        CommandReply versionRefused = new CommandSucceeded(checkIdOf(saga, FIRST), FIRST,
                 "vgpu.agent.check-migration-compatibility.v1", now, Map.of("compatible", "false", "limit", "EINVAL",
                         "reason", "migration_version refused"));
-        CommandReply nvmlLimited = new CommandSucceeded(checkIdOf(saga, "tgt-b"), "tgt-b",
+        CommandReply nvmlLimited = new CommandSucceeded(checkIdOf(saga, SECOND), SECOND,
                 "vgpu.agent.check-migration-compatibility.v1", now, Map.of("compatible", "false", "limit",
                         "HOST_DRIVER", "migrationKinds", "COLD", "decidedBy", "nvml", "reason", "limited by HOST_DRIVER"));
 
@@ -158,8 +169,8 @@ class SagaStepsTest {
         assertThat(both.saga().claimId()).isNull();
         assertThat(both.effects()).isEmpty();
         assertThat(both.saga().rejections()).extracting(CandidateRejection::hostId, CandidateRejection::reason)
-                .contains(org.assertj.core.groups.Tuple.tuple("tgt-a", "MIGRATION_VERSION"),
-                        org.assertj.core.groups.Tuple.tuple("tgt-b", "NVML_LIMIT"));
+                .contains(org.assertj.core.groups.Tuple.tuple(FIRST, "MIGRATION_VERSION"),
+                        org.assertj.core.groups.Tuple.tuple(SECOND, "NVML_LIMIT"));
         assertThat(both.saga().reason()).startsWith("no compatible target");
     }
 
@@ -167,8 +178,8 @@ class SagaStepsTest {
     void onlyStatesWithEffectsOrANewStepAreDurableSoAnAnswerWhileOthersAreOutstandingIsNot() {
         MigrationSaga queued = queued();
         Transition admitted = steps.admit(queued, fleet, now);
-        Transition first = steps.onReply(admitted.saga(), compatible(admitted.saga(), "tgt-a"), fleet, now);
-        Transition second = steps.onReply(first.saga(), compatible(first.saga(), "tgt-b"), fleet, now);
+        Transition first = steps.onReply(admitted.saga(), compatible(admitted.saga(), FIRST), fleet, now);
+        Transition second = steps.onReply(first.saga(), compatible(first.saga(), SECOND), fleet, now);
 
         assertThat(admitted.durable(queued)).as("checks sent").isTrue();
         assertThat(first.changed(admitted.saga())).isTrue();
@@ -183,38 +194,38 @@ class SagaStepsTest {
     @Test
     void aCompatibleReplyWithoutTheLiveBitIsAnNvmlLimit() {
         MigrationSaga saga = steps.admit(queued(), fleet, now).saga();
-        CommandReply coldOnly = new CommandSucceeded(checkIdOf(saga, "tgt-a"), "tgt-a",
+        CommandReply coldOnly = new CommandSucceeded(checkIdOf(saga, FIRST), FIRST,
                 "vgpu.agent.check-migration-compatibility.v1", now, Map.of("compatible", "true", "migrationKinds",
                         "COLD", "limit", "GPU"));
 
         MigrationSaga next = steps.onReply(saga, coldOnly, fleet, now).saga();
 
         assertThat(next.rejections()).anySatisfy(r -> {
-            assertThat(r.hostId()).isEqualTo("tgt-a");
+            assertThat(r.hostId()).isEqualTo(FIRST);
             assertThat(r.reason()).isEqualTo("NVML_LIMIT");
         });
-        assertThat(next.candidates()).extracting(c -> c.hostId()).containsExactly("tgt-b");
+        assertThat(next.candidates()).extracting(c -> c.hostId()).containsExactly(SECOND);
     }
 
     @Test
     void onlyTheCompatibleTargetIsClaimed() {
         MigrationSaga saga = steps.admit(queued(), fleet, now).saga();
-        MigrationSaga one = steps.onReply(saga, compatible(saga, "tgt-b"), fleet, now).saga();
-        Transition claim = steps.onReply(one, incompatible(one, "tgt-a"), fleet, now);
+        MigrationSaga one = steps.onReply(saga, compatible(saga, SECOND), fleet, now).saga();
+        Transition claim = steps.onReply(one, incompatible(one, FIRST), fleet, now);
 
         assertThat(claim.saga().step()).isEqualTo(MigrationStep.CLAIM_TARGET);
         assertThat(claim.effects()).singleElement().isInstanceOfSatisfying(SagaEffect.RequestClaim.class,
-                request -> assertThat(request.hostId()).isEqualTo("tgt-b"));
+                request -> assertThat(request.hostId()).isEqualTo(SECOND));
     }
 
     @Test
     void checksThatGetNoAnswerAreResentUnderTheSameIdsThenCountedAsNoAnswer() {
         MigrationSaga saga = steps.admit(queued(), fleet, now).saga();
-        MigrationSaga one = steps.onReply(saga, compatible(saga, "tgt-a"), fleet, now).saga();
+        MigrationSaga one = steps.onReply(saga, compatible(saga, FIRST), fleet, now).saga();
 
         Transition resent = steps.onTick(one, fleet, now.plus(STEP));
         assertThat(resent.saga().attempt()).isEqualTo(1);
-        assertThat(commands(resent)).extracting(AgentCommand::commandId).containsExactly(checkIdOf(saga, "tgt-b"));
+        assertThat(commands(resent)).extracting(AgentCommand::commandId).containsExactly(checkIdOf(saga, SECOND));
 
         Transition early = steps.onTick(resent.saga(), fleet, now.plus(STEP).plusSeconds(5));
         assertThat(early.saga()).isEqualTo(resent.saga());
@@ -223,32 +234,32 @@ class SagaStepsTest {
         Transition given = steps.onTick(third, fleet, now.plus(STEP.multipliedBy(3)));
 
         assertThat(given.saga().step()).isEqualTo(MigrationStep.CLAIM_TARGET);
-        assertThat(given.saga().targetHostId()).isEqualTo("tgt-a");
+        assertThat(given.saga().targetHostId()).isEqualTo(FIRST);
         assertThat(given.saga().rejections()).anySatisfy(r -> assertThat(r.reason()).isEqualTo("NO_ANSWER"));
     }
 
     /**
      * MigrationSystemIT's drain failed in CI (issue 8): a host another suite had killed left its last snapshot
-     * on the compacted topic; its pGPUs, all free, ranked first (as "gone", before "tgt-a", ranks here); every migration sent it checks that nobody
+     * on the compacted topic; its pGPUs, all free, ranked first (as "gone", before FIRST, ranks here); every migration sent it checks that nobody
      * answered and waited out every attempt of CHECK_COMPATIBILITY while the live agents had answered.
      */
     @Test
     void aHostWhoseAgentStoppedReportingIsNeverAskedSoTheChecksEndWithTheLiveAgentsAnswers() {
         now = T0.plusSeconds(300);
         fleet = new TestFleet().with(FleetFixtures.observedAt(FleetFixtures.source("src"), now),
-                FleetFixtures.observedAt(FleetFixtures.target("tgt-a"), now.minusSeconds(5)),
+                FleetFixtures.observedAt(FleetFixtures.target(FIRST), now.minusSeconds(5)),
                 FleetFixtures.target("gone"));
 
         Transition admitted = steps.admit(queued(), fleet, now);
 
-        assertThat(commands(admitted)).extracting(AgentCommand::hostId).containsExactly("tgt-a");
+        assertThat(commands(admitted)).extracting(AgentCommand::hostId).containsExactly(FIRST);
         assertThat(admitted.saga().rejections()).anySatisfy(r -> {
             assertThat(r.hostId()).isEqualTo("gone");
             assertThat(r.reason()).isEqualTo("HOST_STALE");
         });
-        Transition answered = steps.onReply(admitted.saga(), compatible(admitted.saga(), "tgt-a"), fleet, now);
+        Transition answered = steps.onReply(admitted.saga(), compatible(admitted.saga(), FIRST), fleet, now);
         assertThat(answered.saga().step()).isEqualTo(MigrationStep.CLAIM_TARGET);
-        assertThat(answered.saga().targetHostId()).isEqualTo("tgt-a");
+        assertThat(answered.saga().targetHostId()).isEqualTo(FIRST);
     }
 
     // ------------------------------------------------------------------ validation
@@ -279,8 +290,8 @@ class SagaStepsTest {
 
     @Test
     void noTargetPassingThePolicyEndsCompensatedWithEveryRejection() {
-        fleet.unhealthy.add(gpuOf("tgt-a"));
-        fleet.with(FleetFixtures.host("tgt-b", 1, "550.90.05", io.vgpufleet.contracts.host.EccMode.ON, "Tesla P4",
+        fleet.unhealthy.add(gpuOf(FIRST));
+        fleet.with(FleetFixtures.host(SECOND, 1, "550.90.05", io.vgpufleet.contracts.host.EccMode.ON, "Tesla P4",
                 io.vgpufleet.contracts.host.HostKind.MDEV, List.of()));
 
         Transition t = steps.admit(queued(), fleet, now);
@@ -299,8 +310,8 @@ class SagaStepsTest {
         Transition next = steps.onClaim(claiming, new ClaimAnswer.Refused(claiming.claimId(), "NO_CAPACITY"), fleet, now);
 
         assertThat(next.saga().step()).isEqualTo(MigrationStep.CLAIM_TARGET);
-        assertThat(next.saga().targetHostId()).isEqualTo("tgt-b");
-        assertThat(next.saga().claimId()).isEqualTo(CommandIds.claim(MIGRATION, "tgt-b", gpuOf("tgt-b")));
+        assertThat(next.saga().targetHostId()).isEqualTo(SECOND);
+        assertThat(next.saga().claimId()).isEqualTo(CommandIds.claim(MIGRATION, SECOND, gpuOf(SECOND)));
         assertThat(next.saga().rejections()).anySatisfy(r -> {
             assertThat(r.reason()).isEqualTo("CLAIM_REFUSED");
             assertThat(r.detail()).isEqualTo("NO_CAPACITY");
@@ -313,7 +324,7 @@ class SagaStepsTest {
     void anAnswerToAnotherClaimIsIgnoredAndAnUnavailableInventoryIsAskedAgainOnTimeout() {
         MigrationSaga claiming = compatibleEverywhere(steps.admit(queued(), fleet, now).saga());
 
-        assertThat(steps.onClaim(claiming, new ClaimAnswer.Granted("other", "tgt-a", gpuOf("tgt-a"), "0000:3b:00.0"),
+        assertThat(steps.onClaim(claiming, new ClaimAnswer.Granted("other", FIRST, gpuOf(FIRST), "0000:3b:00.0"),
                 fleet, now).saga()).isEqualTo(claiming);
         MigrationSaga waiting = steps.onClaim(claiming, new ClaimAnswer.Unavailable(claiming.claimId(), "down"), fleet,
                 now).saga();
@@ -326,19 +337,19 @@ class SagaStepsTest {
 
     @Test
     void aTargetHostAtItsInboundLimitIsPassedOverAndWhenAllAreTheSagaWaits() {
-        fleet.inbound.put("tgt-a", 2);
+        fleet.inbound.put(FIRST, 2);
         MigrationSaga claiming = compatibleEverywhere(steps.admit(queued(), fleet, now).saga());
-        assertThat(claiming.targetHostId()).isEqualTo("tgt-b");
+        assertThat(claiming.targetHostId()).isEqualTo(SECOND);
 
-        fleet.inbound.put("tgt-b", 2);
+        fleet.inbound.put(SECOND, 2);
         MigrationSaga saga = steps.admit(queued(), fleet, now).saga();
         MigrationSaga waiting = compatibleEverywhere(saga);
         assertThat(waiting.step()).isEqualTo(MigrationStep.CLAIM_TARGET);
         assertThat(waiting.claimId()).isNull();
 
-        fleet.inbound.put("tgt-b", 1);
+        fleet.inbound.put(SECOND, 1);
         Transition freed = steps.onTick(waiting, fleet, now.plusSeconds(1));
-        assertThat(freed.saga().targetHostId()).isEqualTo("tgt-b");
+        assertThat(freed.saga().targetHostId()).isEqualTo(SECOND);
         assertThat(freed.effects()).hasSize(1);
     }
 
@@ -361,7 +372,7 @@ class SagaStepsTest {
     @Test
     void aFailedPrepareRemovesTheTargetVgpuThenReleasesTheClaim() {
         MigrationSaga preparing = throughTo(MigrationStep.PREPARE_TARGET);
-        CommandReply noRoom = new CommandFailed(MIGRATION + ".prepare", "tgt-a", "vgpu.agent.prepare-migration-target.v1",
+        CommandReply noRoom = new CommandFailed(MIGRATION + ".prepare", FIRST, "vgpu.agent.prepare-migration-target.v1",
                 now, "EUSERS", "no instance available");
 
         Transition compensating = steps.onReply(preparing, noRoom, fleet, now);
@@ -370,10 +381,10 @@ class SagaStepsTest {
                 Compensation.RELEASE_CLAIM);
         RemoveVgpu undo = (RemoveVgpu) commands(compensating).get(0);
         assertThat(undo.commandId()).isEqualTo(MIGRATION + ".undo-prepare");
-        assertThat(undo.hostId()).isEqualTo("tgt-a");
+        assertThat(undo.hostId()).isEqualTo(FIRST);
         assertThat(undo.vgpuUuid()).isEqualTo(preparing.targetVgpuUuid());
 
-        CommandReply nothingThere = new CommandRejected(undo.commandId(), "tgt-a", "vgpu.agent.remove-vgpu.v1", now,
+        CommandReply nothingThere = new CommandRejected(undo.commandId(), FIRST, "vgpu.agent.remove-vgpu.v1", now,
                 List.of("no vGPU " + undo.vgpuUuid() + " on host tgt-a"));
         Transition releasing = steps.onReply(compensating.saga(), nothingThere, fleet, now);
         assertThat(releasing.saga().compensations()).containsExactly(Compensation.RELEASE_CLAIM);
@@ -388,7 +399,7 @@ class SagaStepsTest {
     @Test
     void aPrepareAnsweredEexistIsTheSagasOwnVgpuAndCountsAsDone() {
         MigrationSaga preparing = throughTo(MigrationStep.PREPARE_TARGET);
-        CommandReply exists = new CommandFailed(MIGRATION + ".prepare", "tgt-a", "vgpu.agent.prepare-migration-target.v1",
+        CommandReply exists = new CommandFailed(MIGRATION + ".prepare", FIRST, "vgpu.agent.prepare-migration-target.v1",
                 now, "EEXIST", "in use");
 
         assertThat(steps.onReply(preparing, exists, fleet, now).saga().step()).isEqualTo(MigrationStep.MIGRATE);
@@ -410,7 +421,7 @@ class SagaStepsTest {
     @Test
     void aMigrateFailureAfterTheVmAlreadyMovedIsTakenFromTheTargetsSnapshot() {
         MigrationSaga migrating = throughTo(MigrationStep.MIGRATE);
-        fleet.with(FleetFixtures.holding("tgt-a", migrating.targetVgpuUuid(), VM));
+        fleet.with(FleetFixtures.holding(FIRST, migrating.targetVgpuUuid(), VM));
         CommandReply forgot = new CommandFailed(MIGRATION + ".migrate", "src", "vgpu.agent.migrate-vm.v1", now,
                 "HYPERVISOR_ERROR", "VM vm-7 does not hold vGPU");
 
@@ -420,9 +431,9 @@ class SagaStepsTest {
     @Test
     void aTargetVgpuThatCannotBeRemovedEndsFailed() {
         MigrationSaga compensating = steps.onReply(throughTo(MigrationStep.PREPARE_TARGET), new CommandFailed(
-                MIGRATION + ".prepare", "tgt-a", "t", now, "EUSERS", "full"), fleet, now).saga();
+                MIGRATION + ".prepare", FIRST, "t", now, "EUSERS", "full"), fleet, now).saga();
 
-        Transition t = steps.onReply(compensating, new CommandFailed(MIGRATION + ".undo-prepare", "tgt-a", "t", now,
+        Transition t = steps.onReply(compensating, new CommandFailed(MIGRATION + ".undo-prepare", FIRST, "t", now,
                 "EBUSY", "busy"), fleet, now);
 
         assertThat(t.saga().step()).isEqualTo(MigrationStep.FAILED);
@@ -432,8 +443,8 @@ class SagaStepsTest {
     @Test
     void aReleaseThatNeverAnswersIsLeftToTheClaimsTtl() {
         MigrationSaga compensating = steps.onReply(throughTo(MigrationStep.PREPARE_TARGET), new CommandFailed(
-                MIGRATION + ".prepare", "tgt-a", "t", now, "EUSERS", "full"), fleet, now).saga();
-        MigrationSaga releasing = steps.onReply(compensating, succeeded(MIGRATION + ".undo-prepare", "tgt-a"), fleet, now)
+                MIGRATION + ".prepare", FIRST, "t", now, "EUSERS", "full"), fleet, now).saga();
+        MigrationSaga releasing = steps.onReply(compensating, succeeded(MIGRATION + ".undo-prepare", FIRST), fleet, now)
                 .saga().toBuilder().attempt(2).build();
 
         Transition t = steps.onTick(releasing, fleet, now.plus(STEP));
@@ -471,7 +482,7 @@ class SagaStepsTest {
         assertThat(nowhere.saga().step()).isEqualTo(MigrationStep.FAILED);
         assertThat(nowhere.saga().reason()).contains("neither host's snapshot");
 
-        fleet.with(FleetFixtures.holding("tgt-a", migrating.targetVgpuUuid(), VM));
+        fleet.with(FleetFixtures.holding(FIRST, migrating.targetVgpuUuid(), VM));
         assertThat(steps.onTick(migrating, fleet, now.plus(STEP)).saga().step()).isEqualTo(MigrationStep.CLEANUP_SOURCE);
     }
 
@@ -509,7 +520,7 @@ class SagaStepsTest {
     void aReplyToAnEarlierStepIsIgnored() {
         MigrationSaga migrating = throughTo(MigrationStep.MIGRATE);
 
-        Transition late = steps.onReply(migrating, succeeded(MIGRATION + ".prepare", "tgt-a"), fleet, now);
+        Transition late = steps.onReply(migrating, succeeded(MIGRATION + ".prepare", FIRST), fleet, now);
 
         assertThat(late.saga()).isEqualTo(migrating);
         assertThat(late.effects()).isEmpty();
@@ -536,7 +547,7 @@ class SagaStepsTest {
     @Test
     void aResumedVerifyLooksAtTheTargetsLatestSnapshot() {
         MigrationSaga verifying = throughTo(MigrationStep.VERIFY);
-        fleet.with(FleetFixtures.holding("tgt-a", verifying.targetVgpuUuid(), VM));
+        fleet.with(FleetFixtures.holding(FIRST, verifying.targetVgpuUuid(), VM));
 
         assertThat(steps.resume(verifying, fleet, now).saga().step()).isEqualTo(MigrationStep.CLEANUP_SOURCE);
     }
@@ -559,7 +570,7 @@ class SagaStepsTest {
 
     private MigrationSaga compatibleEverywhere(MigrationSaga checking) {
         MigrationSaga saga = checking;
-        for (String host : List.of("tgt-a", "tgt-b")) {
+        for (String host : List.of(FIRST, SECOND)) {
             if (saga.step() == MigrationStep.CHECK_COMPATIBILITY) {
                 saga = steps.onReply(saga, compatible(saga, host), fleet, now).saga();
             }
@@ -569,12 +580,12 @@ class SagaStepsTest {
 
     private MigrationSaga throughTo(MigrationStep step) {
         MigrationSaga saga = compatibleEverywhere(steps.admit(queued(), fleet, now).saga());
-        lastTransition = steps.onClaim(saga, grant(saga, "tgt-a"), fleet, now);
+        lastTransition = steps.onClaim(saga, grant(saga, FIRST), fleet, now);
         saga = lastTransition.saga();
         if (step == MigrationStep.PREPARE_TARGET) {
             return saga;
         }
-        lastTransition = steps.onReply(saga, succeeded(MIGRATION + ".prepare", "tgt-a"), fleet, now);
+        lastTransition = steps.onReply(saga, succeeded(MIGRATION + ".prepare", FIRST), fleet, now);
         saga = lastTransition.saga();
         if (step == MigrationStep.MIGRATE) {
             return saga;
@@ -584,12 +595,12 @@ class SagaStepsTest {
         if (step == MigrationStep.VERIFY) {
             return saga;
         }
-        lastTransition = steps.onSnapshot(saga, FleetFixtures.holding("tgt-a", saga.targetVgpuUuid(), VM), now);
+        lastTransition = steps.onSnapshot(saga, FleetFixtures.holding(FIRST, saga.targetVgpuUuid(), VM), now);
         return lastTransition.saga();
     }
 
     private static MigrateVm migrateOf(MigrationSaga saga) {
-        return new MigrateVm(MIGRATION + ".migrate", "src", T0, T0.plusSeconds(60), VM, SOURCE_VGPU, "tgt-a",
+        return new MigrateVm(MIGRATION + ".migrate", "src", T0, T0.plusSeconds(60), VM, SOURCE_VGPU, FIRST,
                 saga.targetVgpuUuid());
     }
 

@@ -83,13 +83,13 @@ public final class CandidateFilter {
                 } else {
                     passed.add(new Ranked(new TargetCandidate(host.hostId(), gpu.uuid(), gpu.pciBdf(),
                             TargetCandidate.Compatibility.UNCHECKED), fleet.migrationsInto(host.hostId()),
-                            type.availableInstances()));
+                            type.availableInstances(), spread(sourceGpuUuid, host.hostId())));
                 }
             }
         }
         passed.sort(Comparator.comparingInt(Ranked::inbound)
                 .thenComparing(Comparator.comparingInt(Ranked::free).reversed())
-                .thenComparingLong(ranked -> spread(sourceGpuUuid, ranked.candidate().hostId()))
+                .thenComparingLong(Ranked::spread)
                 .thenComparing(ranked -> ranked.candidate().hostId())
                 .thenComparing(ranked -> ranked.candidate().pciBdf()));
         List<TargetCandidate> chosen = distinctHostsFirst(passed, policy.maxCandidatesChecked());
@@ -208,5 +208,6 @@ public final class CandidateFilter {
      */
     public record Selection(List<TargetCandidate> candidates, List<CandidateRejection> rejections, int passed) {}
 
-    private record Ranked(TargetCandidate candidate, int inbound, int free) {}
+    /** @param spread {@link #spread(String, String)} of the source and the host, once per candidate, not per comparison */
+    private record Ranked(TargetCandidate candidate, int inbound, int free, long spread) {}
 }

@@ -72,6 +72,9 @@ public final class EvacuationScenarioBench {
      */
     private static final int FLEET_WIDE_MIGRATIONS = Integer.parseInt(System.getProperty("vgpu.bench.fleet-wide", "8"));
 
+    /** The per-source-host and per-target-host limits given to the migration service (its defaults). */
+    private static final int PER_HOST_MIGRATIONS = 2;
+
     private EvacuationScenarioBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -85,7 +88,9 @@ public final class EvacuationScenarioBench {
         services.put(Service.INVENTORY.module(), system.service(Service.INVENTORY));
         services.put(Service.HEALTH.module(), system.service(Service.HEALTH));
         services.put(Service.MIGRATION.module(), system.service(Service.MIGRATION,
-                List.of("--vgpu.migration.concurrency.fleet-wide=" + FLEET_WIDE_MIGRATIONS)));
+                List.of("--vgpu.migration.concurrency.per-source-host=" + PER_HOST_MIGRATIONS,
+                        "--vgpu.migration.concurrency.per-target-host=" + PER_HOST_MIGRATIONS,
+                        "--vgpu.migration.concurrency.fleet-wide=" + FLEET_WIDE_MIGRATIONS)));
         Path repo = Path.of(System.getProperty("vgpu.repo", "..")).toAbsolutePath().normalize();
         int fleetPort = Ports.anyFree();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -215,8 +220,8 @@ public final class EvacuationScenarioBench {
             System.out.printf(Locale.ROOT, "machine: %d cores, %s, Java %s; load average %.2f %.2f %.2f%n",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"),
                     System.getProperty("java.version"), load[0], load[1], load[2]);
-            System.out.printf(Locale.ROOT, "migration limits: 2 per source host, 2 per target host, %d fleet-wide%n",
-                    FLEET_WIDE_MIGRATIONS);
+            System.out.printf(Locale.ROOT, "migration limits: %d per source host, %d per target host, %d fleet-wide%n",
+                    PER_HOST_MIGRATIONS, PER_HOST_MIGRATIONS, FLEET_WIDE_MIGRATIONS);
             System.out.printf(Locale.ROOT, "fleet up (every host's populated snapshot on Kafka) in %d s%n", fleetUp.toSeconds());
             System.out.printf(Locale.ROOT, "%d pGPUs failed (1 %% of %d) within %d s; scenario ran %d s%n", injected.size(),
                     gpus.size(), FAULT_WINDOW.toSeconds(), scenario.toSeconds());

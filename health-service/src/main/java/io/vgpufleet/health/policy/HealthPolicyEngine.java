@@ -99,6 +99,19 @@ public final class HealthPolicyEngine {
     }
 
     /**
+     * Whether the passing of time alone can change {@code state}: {@code false} for a HEALTHY pGPU with no
+     * finding, no corrected-error sample and no drain request, for which {@link #tick} returns the state as it
+     * is and publishes nothing, however late it is called. Such a pGPU needs no tick until a signal, a snapshot
+     * or a cordon changes it; in a healthy fleet that is nearly every pGPU.
+     */
+    public static boolean timeCanChange(GpuHealthState state) {
+        return state.health() != GpuHealth.HEALTHY
+                || !state.findings().isEmpty()
+                || !state.correctedErrors().isEmpty()
+                || state.drainRequestedAt() != null;
+    }
+
+    /**
      * The pGPU's configuration as its host's latest snapshot reports it: the ECC-off-under-compute rule, and
      * whether a DRAINING or FAILED pGPU has vGPUs to move (see {@link #drain}).
      */

@@ -31,11 +31,16 @@ class HealthPolicyPropertiesTest {
 
     private record Step(Instant at, GpuHealth evidenceBefore, GpuHealth evidenceAfter) {}
 
+    /** States the sequences reached that time cannot change, each checked against a late tick. */
+    private int untimedStatesChecked;
+
     @Test
     void randomSignalSequencesKeepThePolicysPromises() {
         for (long seed = 1; seed <= SEEDS; seed++) {
             run(seed);
         }
+        assertThat(untimedStatesChecked).as("sequences that came back to rest, whose tick was checked")
+                .isGreaterThan(SEEDS);
     }
 
     private void run(long seed) {
@@ -92,6 +97,15 @@ class HealthPolicyPropertiesTest {
                     assertThat(next.cordoned()).as(context + ": DRAINING and FAILED are cordoned").isTrue();
                 }
                 decision.cordonChange().ifPresent(cordon -> assertThat(cordon.actor()).startsWith("policy:"));
+            }
+            if (!HealthPolicyEngine.timeCanChange(next)) {
+                // the topology ticks only the states time can change: a tick of any other, however late, is a no-op
+                Instant later = now.plusSeconds(random.nextInt(3 * 24 * 3_600));
+                Decision late = engine.tick(next, later);
+                assertThat(late.state()).as(context + ": a state time cannot change, ticked at " + later)
+                        .isEqualTo(next);
+                assertThat(late.changed() || late.drainRequest().isPresent()).as(context).isFalse();
+                untimedStatesChecked++;
             }
             assertThat(next.correctedErrors().size()).isLessThanOrEqualTo(HealthPolicyEngine.MAX_SAMPLES);
             assertThat(next.transitions().size()).isLessThanOrEqualTo(HealthPolicyEngine.MAX_TRANSITIONS);

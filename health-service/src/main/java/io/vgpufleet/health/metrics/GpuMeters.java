@@ -15,26 +15,48 @@ import io.vgpufleet.health.policy.GpuHealthState;
 import io.vgpufleet.health.streams.HealthTopology;
 import io.vgpufleet.service.messaging.ServiceMetrics;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Turns what the health topology reads and decides into meters: the dcgm-exporter gauges per pGPU, the
- * verdict, Xid counts per code, and the records consumed and dead-lettered (the names every service shares).
- * A record reprocessed after a stream-thread failure counts twice in the counters; gauges are unaffected.
+ * Turns what the health topology reads and decides into meters: the dcgm-exporter gauges and the verdict per
+ * pGPU <em>that has something to report</em>, the count of pGPUs per verdict, Xid counts per code, and the
+ * records consumed and dead-lettered (the names every service shares).
+ *
+ * <p>A pGPU's series are registered the first time one of its values is not zero or its verdict is not
+ * HEALTHY, and stay from then on; a pGPU that never reported an error has none (ADR 0013: at 80,000 pGPUs,
+ * twelve Micrometer gauges each held 6.7 KiB of heap per pGPU and a scrape rendered 960,000 series). Its
+ * values are kept all the same, so its series start with the current ones. {@code vgpu_health_gpus} counts
+ * every pGPU with a verdict, healthy ones included.
+ *
+ * <p>A record reprocessed after a stream-thread failure counts twice in the counters; gauges are unaffected.
  * Records produced count when the topology hands them to its sink: an aborted transaction's records count
  * too.
  */
 public final class GpuMeters implements HealthTopology.Listener {
 
+    /** Where the verdict sits among a pGPU's values, after the dcgm-exporter gauges. */
+    private static final int HEALTH = HealthMetrics.DCGM_GAUGES.size();
+
     private final MeterRegistry registry;
     private final Map<String, Pgpu> pgpus = new ConcurrentHashMap<>();
-    private final Map<String, GpuHealth> verdicts = new ConcurrentHashMap<>();
+    private final Map<GpuHealth, AtomicLong> verdictCounts = new EnumMap<>(GpuHealth.class);
 
     public GpuMeters(MeterRegistry registry) {
         this.registry = registry;
+        for (GpuHealth health : GpuHealth.values()) {
+            AtomicLong count = new AtomicLong();
+            verdictCounts.put(health, count);
+            Gauge.builder(HealthMetrics.GPUS, count, AtomicLong::doubleValue)
+                    .description("pGPUs with this verdict, as this instance last decided it")
+                    .tags(HealthMetrics.LABEL_HEALTH, health.name())
+                    .strongReference(true)
+                    .register(registry);
+        }
     }
 
     @Override
@@ -52,13 +74,23 @@ public final class GpuMeters implements HealthTopology.Listener {
 
     @Override
     public void stateChanged(GpuHealthState state) {
-        gauges(state.gpuUuid(), state.hostId()).get(HealthMetrics.HEALTH_STATE).set(state.health().ordinal());
-        GpuHealth before = verdicts.put(state.gpuUuid(), state.health());
+        Pgpu pgpu = pgpu(state.gpuUuid(), state.hostId());
+        GpuHealth before;
+        synchronized (pgpu) {
+            before = pgpu.verdict;
+            pgpu.verdict = state.health();
+            pgpu.values.set(HEALTH, state.health().ordinal());
+        }
         if (before != state.health()) {
+            if (before != null) {
+                verdictCounts.get(before).decrementAndGet();
+            }
+            verdictCounts.get(state.health()).incrementAndGet();
             registry.counter(HealthMetrics.TRANSITIONS, HealthMetrics.LABEL_FROM,
                     before == null ? HealthMetrics.UNKNOWN : before.name(), HealthMetrics.LABEL_TO,
                     state.health().name()).increment();
         }
+        exportIfReporting(pgpu);
     }
 
     @Override
@@ -67,26 +99,28 @@ public final class GpuMeters implements HealthTopology.Listener {
     }
 
     void record(HealthSignal signal) {
-        Map<String, AtomicLong> gauges = gauges(signal.gpuUuid(), signal.hostId());
+        Pgpu pgpu = pgpu(signal.gpuUuid(), signal.hostId());
+        AtomicLongArray values = pgpu.values;
         if (signal instanceof EccErrorsObserved ecc) {
-            gauges.get(HealthMetrics.ECC_SBE_VOL_TOTAL).set(ecc.counters().correctedVolatile());
-            gauges.get(HealthMetrics.ECC_DBE_VOL_TOTAL).set(ecc.counters().uncorrectedVolatile());
-            gauges.get(HealthMetrics.ECC_SBE_AGG_TOTAL).set(ecc.counters().correctedAggregate());
-            gauges.get(HealthMetrics.ECC_DBE_AGG_TOTAL).set(ecc.counters().uncorrectedAggregate());
+            set(values, HealthMetrics.ECC_SBE_VOL_TOTAL, ecc.counters().correctedVolatile());
+            set(values, HealthMetrics.ECC_DBE_VOL_TOTAL, ecc.counters().uncorrectedVolatile());
+            set(values, HealthMetrics.ECC_SBE_AGG_TOTAL, ecc.counters().correctedAggregate());
+            set(values, HealthMetrics.ECC_DBE_AGG_TOTAL, ecc.counters().uncorrectedAggregate());
         } else if (signal instanceof PagesRetired pages) {
-            gauges.get(HealthMetrics.RETIRED_SBE).set(pages.singleBitEccPages());
-            gauges.get(HealthMetrics.RETIRED_DBE).set(pages.doubleBitEccPages());
-            gauges.get(HealthMetrics.RETIRED_PENDING).set(pages.pending() ? 1 : 0);
+            set(values, HealthMetrics.RETIRED_SBE, pages.singleBitEccPages());
+            set(values, HealthMetrics.RETIRED_DBE, pages.doubleBitEccPages());
+            set(values, HealthMetrics.RETIRED_PENDING, pages.pending() ? 1 : 0);
         } else if (signal instanceof RowsRemapped rows) {
-            gauges.get(HealthMetrics.CORRECTABLE_REMAPPED_ROWS).set(rows.correctableRows());
-            gauges.get(HealthMetrics.UNCORRECTABLE_REMAPPED_ROWS).set(rows.uncorrectableRows());
-            gauges.get(HealthMetrics.ROW_REMAP_FAILURE).set(rows.failure() ? 1 : 0);
+            set(values, HealthMetrics.CORRECTABLE_REMAPPED_ROWS, rows.correctableRows());
+            set(values, HealthMetrics.UNCORRECTABLE_REMAPPED_ROWS, rows.uncorrectableRows());
+            set(values, HealthMetrics.ROW_REMAP_FAILURE, rows.failure() ? 1 : 0);
         } else if (signal instanceof XidErrorObserved xid) {
-            gauges.get(HealthMetrics.XID_ERRORS).set(xid.xid());
+            set(values, HealthMetrics.XID_ERRORS, xid.xid());
             registry.counter(HealthMetrics.XID_ERRORS_BY_CODE, HealthMetrics.LABEL_UUID, xid.gpuUuid(),
                     HealthMetrics.LABEL_HOSTNAME, xid.hostId(), HealthMetrics.LABEL_XID, Integer.toString(xid.xid()))
                     .increment();
         }
+        exportIfReporting(pgpu);
     }
 
     /**
@@ -96,49 +130,87 @@ public final class GpuMeters implements HealthTopology.Listener {
      */
     @Override
     public void described(GpuFacts facts) {
-        Labels labels = new Labels(Integer.toString(facts.index()), facts.pciBusId(), facts.device(), facts.model(),
-                facts.hostId());
-        Pgpu pgpu = pgpus.get(facts.gpuUuid());
-        if (pgpu == null) {
-            pgpus.computeIfAbsent(facts.gpuUuid(), gpu -> register(gpu, labels, new ConcurrentHashMap<>()));
-        } else if (!pgpu.labels().equals(labels)) {
-            synchronized (this) {
-                pgpu.meters().forEach(registry::remove);
-                pgpus.put(facts.gpuUuid(), register(facts.gpuUuid(), labels, pgpu.values()));
+        Labels labels = new Labels(Integer.toString(facts.index()).intern(), facts.pciBusId(),
+                facts.device().intern(), facts.model().intern(), facts.hostId());
+        Pgpu pgpu = pgpus.computeIfAbsent(facts.gpuUuid(), gpu -> new Pgpu(gpu, labels));
+        synchronized (pgpu) {
+            if (!pgpu.labels.equals(labels)) {
+                pgpu.labels = labels;
+                if (pgpu.meters != null) {
+                    pgpu.meters.forEach(registry::remove);
+                    pgpu.meters = register(pgpu);
+                }
             }
         }
     }
 
-    /** The pGPU's gauges, registered on first sight with the labels known then. */
-    private Map<String, AtomicLong> gauges(String gpuUuid, String hostId) {
-        return pgpus.computeIfAbsent(gpuUuid,
-                gpu -> register(gpu, new Labels("", "", "", "", hostId), new ConcurrentHashMap<>())).values();
+    /** The pGPU's values, kept from its first signal or verdict on, with the labels known then. */
+    private Pgpu pgpu(String gpuUuid, String hostId) {
+        return pgpus.computeIfAbsent(gpuUuid, gpu -> new Pgpu(gpu, new Labels("", "", "", "", hostId)));
     }
 
-    private Pgpu register(String gpu, Labels labels, Map<String, AtomicLong> values) {
-        List<Meter> meters = new ArrayList<>();
+    private static void set(AtomicLongArray values, String gauge, long value) {
+        values.set(HealthMetrics.DCGM_GAUGES.indexOf(gauge), value);
+    }
+
+    /** Registers the pGPU's series once a value is not zero or its verdict is not HEALTHY. */
+    private void exportIfReporting(Pgpu pgpu) {
+        if (pgpu.meters != null || !pgpu.reporting()) {
+            return;
+        }
+        synchronized (pgpu) {
+            if (pgpu.meters == null) {
+                pgpu.meters = register(pgpu);
+            }
+        }
+    }
+
+    private List<Meter> register(Pgpu pgpu) {
+        Labels labels = pgpu.labels;
+        AtomicLongArray values = pgpu.values;
+        List<Meter> meters = new ArrayList<>(HEALTH + 1);
         Tags dcgm = Tags.of(
                 HealthMetrics.LABEL_GPU, labels.gpu(),
-                HealthMetrics.LABEL_UUID, gpu,
+                HealthMetrics.LABEL_UUID, pgpu.uuid,
                 HealthMetrics.LABEL_PCI_BUS_ID, labels.pciBusId(),
                 HealthMetrics.LABEL_DEVICE, labels.device(),
                 HealthMetrics.LABEL_MODEL_NAME, labels.modelName(),
                 HealthMetrics.LABEL_HOSTNAME, labels.hostname());
-        for (String name : HealthMetrics.DCGM_GAUGES) {
-            AtomicLong value = values.computeIfAbsent(name, key -> new AtomicLong());
-            meters.add(Gauge.builder(name, value, AtomicLong::doubleValue).tags(dcgm).strongReference(true)
-                    .register(registry));
+        for (int index = 0; index < HEALTH; index++) {
+            int at = index;
+            meters.add(Gauge.builder(HealthMetrics.DCGM_GAUGES.get(index), values, all -> all.get(at)).tags(dcgm)
+                    .strongReference(true).register(registry));
         }
-        AtomicLong health = values.computeIfAbsent(HealthMetrics.HEALTH_STATE, key -> new AtomicLong());
-        meters.add(Gauge.builder(HealthMetrics.HEALTH_STATE, health, AtomicLong::doubleValue)
+        meters.add(Gauge.builder(HealthMetrics.HEALTH_STATE, values, all -> all.get(HEALTH))
                 .description("pGPU verdict: 0 HEALTHY, 1 DEGRADED, 2 DRAINING, 3 FAILED")
-                .tags(HealthMetrics.LABEL_UUID, gpu, HealthMetrics.LABEL_HOSTNAME, labels.hostname())
+                .tags(HealthMetrics.LABEL_UUID, pgpu.uuid, HealthMetrics.LABEL_HOSTNAME, labels.hostname())
                 .strongReference(true)
                 .register(registry));
-        return new Pgpu(labels, values, meters);
+        return meters;
     }
 
     private record Labels(String gpu, String pciBusId, String device, String modelName, String hostname) {}
 
-    private record Pgpu(Labels labels, Map<String, AtomicLong> values, List<Meter> meters) {}
+    /** One pGPU: its values (the dcgm gauges, then the verdict's ordinal), its labels, its meters once exported. */
+    private static final class Pgpu {
+        final String uuid;
+        final AtomicLongArray values = new AtomicLongArray(HEALTH + 1);
+        Labels labels;
+        GpuHealth verdict;
+        volatile List<Meter> meters;
+
+        Pgpu(String uuid, Labels labels) {
+            this.uuid = uuid;
+            this.labels = labels;
+        }
+
+        boolean reporting() {
+            for (int index = 0; index < values.length(); index++) {
+                if (values.get(index) != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 }

@@ -19,8 +19,8 @@ import java.util.List;
  * {@code UUID} and {@code Hostname}; {@code gpu} (NVML index: position in PCI bus order on the host),
  * {@code pci_bus_id} (NVML's form, {@code 00000000:3B:00.0}), {@code device} ({@code nvidia<gpu>}) and
  * {@code modelName} come from the host's snapshot ({@code hosts.GpuFacts}) and are empty until one is read.
- * {@code Hostname} is the host id the agent reports. Per pGPU by design: a fleet has thousands of pGPUs, a
- * bounded number.
+ * {@code Hostname} is the host id the agent reports. Per pGPU, but only for a pGPU with something to report: a
+ * value not zero or a verdict not HEALTHY ({@code GpuMeters}, ADR 0013); {@link #GPUS} counts them all.
  */
 public final class HealthMetrics {
 
@@ -47,6 +47,12 @@ public final class HealthMetrics {
      */
     public static final String HEALTH_STATE = "vgpu.health.state";
 
+    /**
+     * The pGPUs per verdict ({@code vgpu_health_gpus}), healthy ones included: label {@link #LABEL_HEALTH}, one
+     * series per {@code GpuHealth} value. Each instance counts the pGPUs whose verdicts it decided: sum them.
+     */
+    public static final String GPUS = "vgpu.health.gpus";
+
     /** Xid errors per pGPU and code ({@code vgpu_health_xid_errors_total}). Labels {@code UUID}, {@code Hostname}, {@code xid}. */
     public static final String XID_ERRORS_BY_CODE = "vgpu.health.xid.errors";
 
@@ -69,6 +75,7 @@ public final class HealthMetrics {
     public static final String LABEL_MODEL_NAME = "modelName";
     public static final String LABEL_HOSTNAME = "Hostname";
     public static final String LABEL_XID = "xid";
+    public static final String LABEL_HEALTH = "health";
 
     private HealthMetrics() {}
 }

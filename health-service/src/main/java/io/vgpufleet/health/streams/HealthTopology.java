@@ -100,6 +100,10 @@ public final class HealthTopology {
 
         default void deadLettered(String topic, String reason) {}
 
+        /**
+         * A pGPU's state as the task wrote it, and, at the task's first tick, every state its store holds (so
+         * states restored from the changelog after a restart or a rebalance are heard too).
+         */
         default void stateChanged(GpuHealthState state) {}
 
         /** A pGPU's facts from its host's latest snapshot, heard by the instance that owns the pGPU. */
@@ -232,7 +236,8 @@ public final class HealthTopology {
          * The task's pGPUs whose state time can change ({@link HealthPolicyEngine#timeCanChange}), the only ones
          * a tick visits: a healthy fleet's pGPUs need none, and reading every state of the store at every tick
          * took the stream thread from the signals at 80,000 pGPUs. Built from the store at the first tick (so it
-         * holds what the changelog restored), then kept with every write; {@code null} until then.
+         * holds what the changelog restored; the listener hears every state then), then kept with every write;
+         * {@code null} until then.
          */
         private Set<String> timed;
 
@@ -296,6 +301,7 @@ public final class HealthTopology {
                 Set<String> found = new TreeSet<>();
                 try (KeyValueIterator<String, GpuHealthState> all = store.all()) {
                     all.forEachRemaining(entry -> {
+                        listener.stateChanged(entry.value);
                         if (HealthPolicyEngine.timeCanChange(entry.value)) {
                             found.add(entry.key);
                         }

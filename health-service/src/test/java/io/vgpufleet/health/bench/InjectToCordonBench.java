@@ -15,6 +15,7 @@ import io.vgpufleet.health.policy.HealthPolicy;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
 import io.vgpufleet.health.streams.HealthStreams;
 import io.vgpufleet.health.streams.HealthTopology;
+import io.vgpufleet.testing.BenchMachine;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,8 +39,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -131,10 +130,7 @@ public final class InjectToCordonBench {
             reader.start();
             awaitRunning(streams);
 
-            System.out.printf("machine: %d cores (%s), %s MiB memory, %s %s, JVM %s %s%n",
-                    Runtime.getRuntime().availableProcessors(), cpuModel(), memoryMib(), System.getProperty("os.name"),
-                    System.getProperty("os.version"), System.getProperty("java.vm.name"),
-                    System.getProperty("java.version"));
+            System.out.println(BenchMachine.describe());
             System.out.printf("fleet: %d agents x 4 Tesla T4 = %d pGPUs, the agent's default health poll (250 ms); topology exactly_once_v2, "
                     + "commit interval 100 ms, tick 100 ms%n", agents, gpus.size());
             bench.run("warm-up (event path)", "{\"kind\":\"double-bit-ecc\"}", gpus, gpus.size() * 2);
@@ -323,15 +319,5 @@ public final class InjectToCordonBench {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static String cpuModel() throws IOException {
-        return Files.readAllLines(Path.of("/proc/cpuinfo"), UTF_8).stream().filter(line -> line.startsWith("model name"))
-                .map(line -> line.substring(line.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
-    }
-
-    private static long memoryMib() throws IOException {
-        Matcher matcher = Pattern.compile("MemTotal:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/meminfo"), UTF_8));
-        return matcher.find() ? Long.parseLong(matcher.group(1)) / 1024 : -1;
     }
 }

@@ -2,8 +2,14 @@ package io.vgpufleet.health.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vgpufleet.contracts.health.EccCounters;
+import io.vgpufleet.contracts.health.EccErrorsObserved;
+import io.vgpufleet.contracts.health.GpuHealth;
+import io.vgpufleet.contracts.health.PagesRetired;
+import io.vgpufleet.contracts.health.SignalSource;
 import io.vgpufleet.contracts.host.EccMode;
 import io.vgpufleet.health.hosts.GpuFacts;
 import io.vgpufleet.health.policy.GpuHealthState;
@@ -11,6 +17,7 @@ import io.vgpufleet.health.policy.HealthPolicy;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
 import io.vgpufleet.health.policy.Signals;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The exported names are exactly dcgm-exporter's: no lower-casing, no {@code _total} appended, its labels. */
@@ -80,6 +87,57 @@ class GpuMetersTest {
     }
 
     @Test
+    void aPgpuWithNothingToReportHasNoSeriesButIsCountedAndItsSeriesStartWithItsValuesOnceItHas() {
+        HealthPolicyEngine engine = new HealthPolicyEngine(HealthPolicy.defaults());
+        for (int gpu = 0; gpu < 1_000; gpu++) {
+            String uuid = String.format("GPU-%08d-2222-3333-4444-555555555555", gpu);
+            EccErrorsObserved zero = new EccErrorsObserved(Signals.HOST, uuid, T0, SignalSource.POLL, EccCounters.ZERO,
+                    EccCounters.ZERO);
+            this.meters.described(new GpuFacts(Signals.HOST, uuid, gpu % 8, "00000000:AF:00.0", "Tesla T4", EccMode.ON,
+                    false, 0));
+            this.meters.record(zero);
+            this.meters.stateChanged(engine.apply(null, zero, T0).state());
+        }
+
+        assertThat(perPgpu()).as("a thousand healthy pGPUs add no meter of their own").isEmpty();
+        assertThat(registry.scrape()).contains("vgpu_health_gpus{health=\"HEALTHY\"} 1000.0")
+                .contains("vgpu_health_gpus{health=\"FAILED\"} 0.0")
+                .doesNotContain("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL{").doesNotContain("vgpu_health_state{");
+
+        String first = String.format("GPU-%08d-2222-3333-4444-555555555555", 1);
+        this.meters.record(new PagesRetired(Signals.HOST, first, T0, SignalSource.POLL, 2, 0, true));
+        String scrape = registry.scrape();
+        String labels = "{Hostname=\"" + Signals.HOST + "\",UUID=\"" + first
+                + "\",device=\"nvidia1\",gpu=\"1\",modelName=\"Tesla T4\",pci_bus_id=\"00000000:AF:00.0\"}";
+        assertThat(scrape).contains("DCGM_FI_DEV_RETIRED_SBE" + labels + " 2.0")
+                .contains("DCGM_FI_DEV_RETIRED_PENDING" + labels + " 1.0")
+                .contains("DCGM_FI_DEV_ECC_SBE_VOL_TOTAL" + labels + " 0.0")
+                .contains("vgpu_health_state{Hostname=\"" + Signals.HOST + "\",UUID=\"" + first + "\"} 0.0");
+        assertThat(perPgpu()).hasSize(HealthMetrics.DCGM_GAUGES.size() + 1)
+                .allMatch(meter -> first.equals(meter.getId().getTag(HealthMetrics.LABEL_UUID)));
+    }
+
+    @Test
+    void aVerdictNotHealthyExportsThePgpuAndMovesItBetweenTheCounts() {
+        HealthPolicyEngine engine = new HealthPolicyEngine(HealthPolicy.defaults());
+        EccErrorsObserved zero = new EccErrorsObserved(Signals.HOST, Signals.GPU, T0, SignalSource.POLL,
+                EccCounters.ZERO, EccCounters.ZERO);
+        GpuHealthState healthy = engine.apply(null, zero, T0).state();
+        meters.stateChanged(healthy);
+        meters.stateChanged(healthy);
+
+        assertThat(registry.scrape()).contains("vgpu_health_gpus{health=\"HEALTHY\"} 1.0");
+
+        GpuHealthState failed = engine.apply(healthy, Signals.xid(T0, 48), T0).state();
+        assertThat(failed.health()).isEqualTo(GpuHealth.FAILED);
+        meters.stateChanged(failed);
+
+        assertThat(registry.scrape()).contains("vgpu_health_gpus{health=\"HEALTHY\"} 0.0")
+                .contains("vgpu_health_gpus{health=\"FAILED\"} 1.0")
+                .contains("vgpu_health_state{Hostname=\"" + Signals.HOST + "\",UUID=\"" + Signals.GPU + "\"} 3.0");
+    }
+
+    @Test
     void verdictChangesCountByFromAndToAndARepeatedVerdictDoesNot() {
         HealthPolicyEngine engine = new HealthPolicyEngine(HealthPolicy.defaults());
         GpuHealthState failed = engine.apply(null, Signals.xid(T0, 48), T0).state();
@@ -102,5 +160,11 @@ class GpuMetersTest {
 
         assertThat(registry.scrape()).contains("vgpu_records_produced_total{topic=\"vgpu.health.drain-requests.v1\","
                 + "type=\"vgpu.health.drain-requested.v1\"} 2.0");
+    }
+
+    /** The meters labelled with a pGPU's UUID. */
+    private List<Meter> perPgpu() {
+        return registry.getMeters().stream().filter(meter -> meter.getId().getTag(HealthMetrics.LABEL_UUID) != null)
+                .toList();
     }
 }

@@ -74,6 +74,7 @@ class HealthTopologyTest {
     private final List<String> consumed = new ArrayList<>();
     private final List<String> deadLettered = new ArrayList<>();
     private final List<GpuFacts> described = new ArrayList<>();
+    private final List<GpuHealthState> heard = new ArrayList<>();
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> signals;
     private TestInputTopic<byte[], byte[]> cordonsIn;
@@ -106,6 +107,11 @@ class HealthTopologyTest {
             @Override
             public void described(GpuFacts facts) {
                 described.add(facts);
+            }
+
+            @Override
+            public void stateChanged(GpuHealthState state) {
+                heard.add(state);
             }
         };
         Properties config = new Properties();
@@ -430,6 +436,22 @@ class HealthTopologyTest {
         assertThat(first.health()).isEqualTo(GpuHealth.HEALTHY);
         assertThat(stored()).isEqualTo(first);
         assertThat(healthChanges()).isEmpty();
+    }
+
+    @Test
+    void theFirstTickTellsTheListenerEveryStoredStateAndLaterTicksOnlyChanges() {
+        send(Signals.reset(now()));
+        send(Signals.reset(OTHER_GPU, now()));
+        assertThat(heard).as("each new state").hasSize(2);
+        heard.clear();
+
+        advance(TICK);
+        assertThat(heard).as("the first tick: every state of the store, restored ones alike")
+                .extracting(GpuHealthState::gpuUuid).containsExactlyInAnyOrder(Signals.GPU, OTHER_GPU);
+        heard.clear();
+
+        advance(TICK);
+        assertThat(heard).as("healthy pGPUs at rest: nothing to tell").isEmpty();
     }
 
     private static HostSnapshot host(EccMode ecc, Vgpu... vgpus) {

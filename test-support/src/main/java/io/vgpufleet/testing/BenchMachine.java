@@ -1,0 +1,41 @@
+package io.vgpufleet.testing;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The machine a benchmark ran on, in the one line every bench prints with its figures. */
+public final class BenchMachine {
+
+    private BenchMachine() {}
+
+    /** Cores, CPU model, memory, OS and JVM, from {@code /proc} and the system properties. */
+    public static String describe() {
+        return String.format("machine: %d cores (%s), %d MiB memory, %s %s, JVM %s %s",
+                Runtime.getRuntime().availableProcessors(), cpuModel(), memoryMib(), System.getProperty("os.name"),
+                System.getProperty("os.version"), System.getProperty("java.vm.name"), System.getProperty("java.version"));
+    }
+
+    private static String cpuModel() {
+        return read("/proc/cpuinfo").lines().filter(line -> line.startsWith("model name"))
+                .map(line -> line.substring(line.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");
+    }
+
+    private static long memoryMib() {
+        Matcher matcher = Pattern.compile("MemTotal:\\s+(\\d+) kB").matcher(read("/proc/meminfo"));
+        return matcher.find() ? Long.parseLong(matcher.group(1)) / 1024 : -1;
+    }
+
+    private static String read(String file) {
+        try {
+            return Files.readString(Path.of(file), UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

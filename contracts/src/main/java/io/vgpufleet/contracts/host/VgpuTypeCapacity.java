@@ -8,7 +8,8 @@ import static io.vgpufleet.contracts.Checks.vgpuTypeId;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One vGPU type a pGPU supports and how many more of it the pGPU can take now.
+ * One vGPU type a pGPU supports and how many more of it the pGPU can take now. Its strings are interned: every
+ * component that holds a fleet's snapshots holds tens of types per pGPU, all with the same few names.
  *
  * @param typeId mdev type id ({@code nvidia-289}) or, on vendor-VFIO hosts, the numeric type id
  * @param name the driver's name, e.g. {@code GRID P4-8C}
@@ -46,5 +47,11 @@ public record VgpuTypeCapacity(
         nonNegative(frameRateLimit, "frameRateLimit");
         present(maxResolution, "maxResolution");
         nonBlank(deviceApi, "deviceApi");
+        // a fleet's hosts report the same few types: one copy of each string, not one per pGPU and snapshot
+        typeId = typeId.intern();
+        name = name.intern();
+        maxResolution = maxResolution.intern();
+        deviceApi = deviceApi.intern();
+        migrationVersion = migrationVersion == null ? null : migrationVersion.intern();
     }
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>A pGPU's series are registered the first time one of its values is not zero or its verdict is not
  * HEALTHY, and stay from then on; a pGPU that never reported an error has none (ADR 0013: at 80,000 pGPUs,
- * twelve Micrometer gauges each held 6.7 KiB of heap per pGPU and a scrape rendered 960,000 series). Its
+ * twelve Micrometer gauges per pGPU held 6.5 KiB of heap each pGPU and a scrape rendered 960,000 series). Its
  * values are kept all the same, so its series start with the current ones. {@code vgpu_health_gpus} counts
  * every pGPU with a verdict, healthy ones included.
  *
@@ -130,7 +130,7 @@ public final class GpuMeters implements HealthTopology.Listener {
      */
     @Override
     public void described(GpuFacts facts) {
-        Labels labels = new Labels(Integer.toString(facts.index()).intern(), facts.pciBusId(),
+        Labels labels = new Labels(Integer.toString(facts.index()).intern(), facts.pciBusId().intern(),
                 facts.device().intern(), facts.model().intern(), facts.hostId());
         Pgpu pgpu = pgpus.computeIfAbsent(facts.gpuUuid(), gpu -> new Pgpu(gpu, labels));
         synchronized (pgpu) {

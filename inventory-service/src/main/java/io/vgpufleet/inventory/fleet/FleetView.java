@@ -23,33 +23,60 @@ public final class FleetView {
 
     private final Map<String, HostEntry> hosts = new ConcurrentHashMap<>();
     private final AtomicLong version = new AtomicLong();
+    private final AtomicLong heard = new AtomicLong();
 
     /** A host's latest snapshot and when this service last heard from it. */
     public record HostEntry(HostSnapshot snapshot, Instant lastSeenAt) {}
 
-    /** Takes a snapshot in; answers whether it changed the view. */
+    /**
+     * Takes a snapshot in; answers whether it was taken (false for one older than the snapshot held). A
+     * snapshot that says what the held one says (a heartbeat) only moves the held one's sequence, time and
+     * {@code lastSeenAt}: the held pGPUs and vGPUs stay, and the new copies are left to the young generation.
+     */
     public boolean apply(HostSnapshot snapshot, Instant receivedAt) {
         boolean[] applied = {false};
+        boolean[] changed = {false};
         hosts.compute(snapshot.hostId(), (id, held) -> {
             if (held != null && isOlder(snapshot, held.snapshot())) {
                 return held;
             }
             applied[0] = true;
+            if (held != null && sameContent(held.snapshot(), snapshot)) {
+                HostSnapshot kept = held.snapshot();
+                return new HostEntry(new HostSnapshot(kept.hostId(), snapshot.sequence(), snapshot.observedAt(),
+                        kept.agentVersion(), kept.hostKind(), kept.vgpuManager(), kept.gpus(), kept.vgpus()), receivedAt);
+            }
+            changed[0] = true;
             return new HostEntry(snapshot, receivedAt);
         });
         if (applied[0]) {
+            heard.incrementAndGet();
+        }
+        if (changed[0]) {
             version.incrementAndGet();
         }
         return applied[0];
     }
 
     /**
-     * Rises with every snapshot taken in (a host's {@code lastSeenAt} included), so a reader that built
-     * something from the view can tell cheaply whether to build it again. Read it before reading the
-     * hosts: a change that lands in between then shows as a newer version next time.
+     * Rises with every snapshot taken in that changed what a host reports (not with a heartbeat that only
+     * moves its sequence, time and {@code lastSeenAt}), so a reader that built something from the view can
+     * tell cheaply whether to build it again. Read it before reading the hosts: a change that lands in
+     * between then shows as a newer version next time.
      */
     public long version() {
         return version.get();
+    }
+
+    /** Rises with every snapshot taken in, heartbeats included: for readers that depend on {@code lastSeenAt}. */
+    public long heardVersion() {
+        return heard.get();
+    }
+
+    private static boolean sameContent(HostSnapshot held, HostSnapshot candidate) {
+        return held.agentVersion().equals(candidate.agentVersion()) && held.hostKind() == candidate.hostKind()
+                && held.vgpuManager().equals(candidate.vgpuManager()) && held.gpus().equals(candidate.gpus())
+                && held.vgpus().equals(candidate.vgpus());
     }
 
     private static boolean isOlder(HostSnapshot candidate, HostSnapshot held) {

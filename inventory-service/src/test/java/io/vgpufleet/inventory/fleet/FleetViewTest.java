@@ -61,6 +61,30 @@ class FleetViewTest {
     }
 
     @Test
+    void aHeartbeatMovesTheSequenceAndLastSeenButKeepsTheHeldContentAndTheVersion() {
+        FleetView fleet = new FleetView();
+        fleet.apply(snapshot("h1", 1, T0, "GPU-00000001-0000-4000-8000-000000000001"), T0);
+        HostSnapshot held = fleet.host("h1").orElseThrow().snapshot();
+        long version = fleet.version();
+        long heard = fleet.heardVersion();
+
+        assertThat(fleet.apply(snapshot("h1", 2, T0.plusSeconds(30), "GPU-00000001-0000-4000-8000-000000000001"),
+                T0.plusSeconds(31))).isTrue();
+
+        FleetView.HostEntry entry = fleet.host("h1").orElseThrow();
+        assertThat(entry.snapshot().sequence()).isEqualTo(2);
+        assertThat(entry.snapshot().observedAt()).isEqualTo(T0.plusSeconds(30));
+        assertThat(entry.lastSeenAt()).isEqualTo(T0.plusSeconds(31));
+        assertThat(entry.snapshot().gpus()).as("the held pGPUs, not the heartbeat's copies").isSameAs(held.gpus());
+        assertThat(fleet.version()).isEqualTo(version);
+        assertThat(fleet.heardVersion()).isGreaterThan(heard);
+
+        fleet.apply(snapshot("h1", 3, T0.plusSeconds(60), "GPU-00000001-0000-4000-8000-000000000002"), T0.plusSeconds(61));
+        assertThat(fleet.version()).as("a change of content").isGreaterThan(version);
+        assertThat(fleet.gpu("GPU-00000001-0000-4000-8000-000000000002")).isPresent();
+    }
+
+    @Test
     void listsHostsAndGpusInAStableOrder() {
         FleetView fleet = new FleetView();
         fleet.apply(snapshot("h2", 1, T0, "GPU-00000002-0000-4000-8000-000000000001"), T0);

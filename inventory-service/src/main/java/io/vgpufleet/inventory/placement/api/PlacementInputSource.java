@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@link PlacementInput} for the fleet as it is now, built from the {@link FleetView} when the view
- * or the {@link FleetConditions} change, or when a host goes stale, and never per request.
+ * or the {@link FleetConditions} change, when a host goes stale or a stale host reports again, and never per
+ * request. A heartbeat that changes nothing a host reports builds nothing.
  *
  * <p>The first call builds on the caller's thread. After that a call always answers at once with the
  * input held; if that input is out of date (and at least {@code minRebuildInterval} old) it also starts
@@ -44,7 +46,8 @@ public final class PlacementInputSource implements AutoCloseable {
 
     /** An input and what it was built from. */
     public record Built(PlacementInput input, long fleetVersion, long conditionsVersion, long heldVersion, Instant builtAt,
-            Instant nextStaleAt, AtomicReference<@Nullable FragmentationReport> capacity) {
+            Instant nextStaleAt, List<String> staleHosts, AtomicLong heardChecked,
+            AtomicReference<@Nullable FragmentationReport> capacity) {
 
         /** The fragmentation report of this input, worked out on first use. */
         public FragmentationReport capacityReport() {
@@ -147,13 +150,38 @@ public final class PlacementInputSource implements AutoCloseable {
     private boolean outOfDate(Built built, Instant at) {
         return built.fleetVersion() != fleet.version() || built.conditionsVersion() != conditions.version()
                 || built.heldVersion() != heldCapacity.version()
-                || !at.isBefore(built.nextStaleAt());
+                || !at.isBefore(built.nextStaleAt())
+                || aStaleHostReported(built, at);
+    }
+
+    /**
+     * Whether a host that was stale in the built input has been heard since and is not stale now. A heartbeat
+     * does not move the fleet's version, so this is what brings a returning host back; looked at once per
+     * snapshot the fleet takes in, not per request.
+     */
+    private boolean aStaleHostReported(Built built, Instant at) {
+        if (built.staleHosts().isEmpty()) {
+            return false;
+        }
+        long heard = fleet.heardVersion();
+        long checked = built.heardChecked().get();
+        if (heard == checked || !built.heardChecked().compareAndSet(checked, heard)) {
+            return false;
+        }
+        for (String hostId : built.staleHosts()) {
+            if (fleet.host(hostId).filter(entry -> at.isBefore(entry.lastSeenAt().plus(staleAfter))).isPresent()) {
+                built.heardChecked().set(-1); // out of date until rebuilt
+                return true;
+            }
+        }
+        return false;
     }
 
     private Built build(@Nullable Built previous) {
         long fleetVersion = fleet.version();
         long conditionsVersion = conditions.version();
         long heldVersion = heldCapacity.version();
+        long heardVersion = fleet.heardVersion();
         Map<String, List<HeldCapacity.HeldVgpu>> heldVgpus = heldCapacity.byHost();
         Instant at = clock.instant();
         List<FleetView.HostEntry> hosts = fleet.hosts();
@@ -185,7 +213,8 @@ public final class PlacementInputSource implements AutoCloseable {
             log.warn("{} pGPU UUID(s) reported by more than one host, excluded from placement (GPU_UUID_CONFLICT) until"
                     + " only one host reports each: {}", input.uuidConflicts().size(), input.uuidConflicts());
         }
-        return new Built(input, fleetVersion, conditionsVersion, heldVersion, at, nextStaleAt, new AtomicReference<>());
+        return new Built(input, fleetVersion, conditionsVersion, heldVersion, at, nextStaleAt, List.copyOf(stale),
+                new AtomicLong(heardVersion), new AtomicReference<>());
     }
 
     /** pGPU UUID to type id to count of the held vGPUs that the snapshot does not show (those it shows it counts). */

@@ -119,6 +119,35 @@ class PlacementInputSourceTest {
     }
 
     @Test
+    void aHeartbeatThatChangesNothingBuildsNothing() {
+        fleet.apply(snapshot("h1", 1, "GPU-00000001-0000-4000-8000-000000000001"), T0);
+        PlacementInputSource source = source(Duration.ZERO, queued);
+        PlacementInputSource.Built first = source.current();
+
+        clock.advance(Duration.ofSeconds(30));
+        fleet.apply(snapshot("h1", 2, "GPU-00000001-0000-4000-8000-000000000001"), clock.instant());
+
+        assertThat(source.current()).isSameAs(first);
+        assertThat(pending).isEmpty();
+    }
+
+    @Test
+    void aStaleHostIsACandidateAgainOnceItsHeartbeatArrives() {
+        fleet.apply(snapshot("h1", 1, "GPU-00000001-0000-4000-8000-000000000001"), T0);
+        fleet.apply(snapshot("h2", 1, "GPU-00000002-0000-4000-8000-000000000001"), T0);
+        clock.set(T0.plusSeconds(61));
+        fleet.apply(snapshot("h2", 2, "GPU-00000002-0000-4000-8000-000000000001"), clock.instant());
+        PlacementInputSource source = source(Duration.ZERO, Runnable::run);
+        assertThat(candidateHosts(source)).as("h1 stale").containsExactly("h2");
+        assertThat(candidateHosts(source)).as("nothing heard: no rebuild").containsExactly("h2");
+
+        clock.advance(Duration.ofSeconds(1));
+        fleet.apply(snapshot("h1", 2, "GPU-00000001-0000-4000-8000-000000000001"), clock.instant());
+
+        assertThat(candidateHosts(source)).containsExactly("h1", "h2");
+    }
+
+    @Test
     void rebuildsWhenHealthOrCordonsChange() {
         fleet.apply(snapshot("h1", 1, "GPU-00000001-0000-4000-8000-000000000001"), T0);
         fleet.apply(snapshot("h2", 1, "GPU-00000002-0000-4000-8000-000000000001"), T0);
@@ -138,7 +167,7 @@ class PlacementInputSourceTest {
         PlacementRequest numa = PlacementRequest.builder().typeId(P4_8C).numaNode(0).build();
         PlacementResult before = engine.place(numa, source.current().input(), PlacementPolicy.SPREAD, 10);
 
-        fleet.apply(snapshot("h1", 2, "GPU-00000001-0000-4000-8000-000000000001"), T0.plusSeconds(1));
+        fleet.apply(upgraded(snapshot("h1", 2, "GPU-00000001-0000-4000-8000-000000000001")), T0.plusSeconds(1));
         PlacementInputSource.Built next = source.current();
 
         assertThat(next.fleetVersion()).isEqualTo(2);
@@ -163,6 +192,12 @@ class PlacementInputSourceTest {
                 false, NvmlFacts.unavailable("NVML_ERROR_LIBRARY_NOT_FOUND"), List.of(p4_8c), List.of());
         return new HostSnapshot(hostId, sequence, T0.plusSeconds(sequence), "test", HostKind.MDEV,
                 new VgpuManagerStatus(true, "550.54.16", List.of()), List.of(gpu), List.of());
+    }
+
+    /** The same snapshot from an agent of another version: a change of content. */
+    private static HostSnapshot upgraded(HostSnapshot snapshot) {
+        return new HostSnapshot(snapshot.hostId(), snapshot.sequence(), snapshot.observedAt(), "test-2",
+                snapshot.hostKind(), snapshot.vgpuManager(), snapshot.gpus(), snapshot.vgpus());
     }
 
     private static final class MutableConditions implements FleetConditions {

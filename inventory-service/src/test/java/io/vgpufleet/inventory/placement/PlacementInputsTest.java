@@ -45,6 +45,14 @@ class PlacementInputsTest {
                 after.set(h, host.snapshot());
                 changed.add(host.hostId);
             }
+            // one unchanged host's heartbeat: a new snapshot holding the same lists, as the fleet view keeps them
+            int beat = random.nextInt(hostCount);
+            String beatHost = after.get(beat).hostId();
+            if (!changed.contains(beatHost)) {
+                HostSnapshot held = after.get(beat);
+                after.set(beat, new HostSnapshot(held.hostId(), held.sequence() + 1, held.observedAt().plusSeconds(30),
+                        held.agentVersion(), held.hostKind(), held.vgpuManager(), held.gpus(), held.vgpus()));
+            }
             Set<String> touched = new HashSet<>(changed);
             String stale = String.format("h%02d", random.nextInt(hostCount));
             fleet.stale.add(stale);
@@ -83,6 +91,14 @@ class PlacementInputsTest {
             boolean sameCatalog = java.util.Arrays.equals(previous.types, carried.types);
             if (someUntouched && sameCatalog) {
                 assertThat(reusedSome).as("seed %d reused an unchanged host", seed).isTrue();
+            }
+            if (!touched.contains(beatHost) && sameCatalog) {
+                for (PlacementInput.Gpu gpu : carried.gpus) {
+                    if (gpu.hostId().equals(beatHost)) {
+                        assertThat(gpu.slots()).as("seed %d: a heartbeat's host is reused", seed)
+                                .isSameAs(previous.gpus[previous.gpuByUuid.get(gpu.uuid())].slots());
+                    }
+                }
             }
         }
     }

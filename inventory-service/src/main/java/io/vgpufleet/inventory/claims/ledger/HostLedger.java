@@ -123,7 +123,12 @@ public record HostLedger(String hostId, @Nullable Capacity capacity, List<ClaimC
         return new Outcome(replaced(extended), List.of(extended), Optional.empty());
     }
 
-    /** Takes a snapshot of the host in: confirms claims whose vGPUs it shows, releases confirmed ones it no longer shows. */
+    /**
+     * Takes a snapshot of the host in: confirms claims whose vGPUs it shows, releases confirmed ones it no longer
+     * shows. A snapshot that changes neither a claim nor the capacity (a heartbeat) leaves the ledger as it is,
+     * its capacity still dated by the last snapshot that changed it: a host's snapshots arrive in order on its
+     * partition, so any older one replayed later is older than that one too.
+     */
     public Outcome snapshot(HostSnapshot snapshot, Instant now) {
         if (capacity != null && capacity.isNewerThan(snapshot.observedAt(), snapshot.sequence())) {
             return Outcome.unchanged(this);
@@ -144,6 +149,11 @@ public record HostLedger(String hostId, @Nullable Capacity capacity, List<ClaimC
             } else {
                 kept.add(claim);
             }
+        }
+        if (changes.isEmpty() && capacity != null && next.gpus().equals(capacity.gpus())
+                && next.vgpuUuids().equals(capacity.vgpuUuids())) {
+            // a heartbeat: nothing the ledger decides with moved, so nothing is stored or written again
+            return Outcome.unchanged(this);
         }
         return new Outcome(new HostLedger(hostId, next, kept), changes, Optional.empty());
     }

@@ -154,6 +154,21 @@ class HostLedgerTest {
     }
 
     @Test
+    void aHeartbeatThatChangesNothingLeavesTheLedgerAsItIsAndTheNextChangeIsTaken() {
+        ClaimItem a = item(gpu0, T4_4Q);
+        HostLedger ledger = fresh().claim(claim("c1", a), CLAIM, T0).ledger();
+
+        HostLedger.Outcome heartbeat = ledger.snapshot(host.snapshot(), T0.plusSeconds(30));
+
+        assertThat(heartbeat.ledger()).isSameAs(ledger);
+        assertThat(heartbeat.changes()).isEmpty();
+        host.create(gpu0, T4_4Q, a.vgpuUuid());
+        HostLedger.Outcome shown = heartbeat.ledger().snapshot(host.snapshot(), T0.plusSeconds(60));
+        assertThat(shown.changes()).extracting(ClaimChanged::state).containsExactly(ClaimState.CONFIRMED);
+        assertThat(shown.ledger().capacity().vgpuUuids()).containsExactly(a.vgpuUuid());
+    }
+
+    @Test
     void ignoresASnapshotOlderThanTheOneHeld() {
         var old = host.snapshot();
         HostLedger ledger = HostLedger.empty("host-a").snapshot(host.snapshot(), T0).ledger();

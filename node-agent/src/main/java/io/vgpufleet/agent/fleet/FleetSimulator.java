@@ -28,12 +28,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -67,6 +69,9 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class FleetSimulator implements AutoCloseable {
+
+    /** Hosts swept per task of a lane: commands queued on the lane run between two chunks. */
+    static final int SWEEP_CHUNK = 64;
 
     /** How the fleet runs: see {@link FleetMain} for the options. */
     public record Settings(int hosts, HostProfile profile, String hostPrefix, Path root, String bootstrapServers,
@@ -187,27 +192,48 @@ public final class FleetSimulator implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
-    /** One pass over every host on its lane: NVML events, a counter poll when due, a snapshot when due. */
+    /**
+     * One pass over every host on its lane: NVML events, a counter poll when due, a snapshot when due. A lane's
+     * hosts are swept {@link #SWEEP_CHUNK} at a time, each chunk a task of its own, so a command for a host of
+     * the lane waits for one chunk, not for the whole pass (at 10,000 hosts on two lanes a pass took longer than
+     * the migration service waits for an answer).
+     */
     private void sweep() {
         long sweep = sweeps++;
         long pollEvery = Math.max(1, settings.healthPoll().toMillis() / Math.max(1, settings.sweep().toMillis()));
         List<CompletableFuture<?>> done = new ArrayList<>();
         for (int lane = 0; lane < lanes.size(); lane++) {
             List<FleetHost> mine = lanesHosts.get(lane);
-            done.add(CompletableFuture.runAsync(() -> {
-                for (int i = 0; i < mine.size(); i++) {
-                    FleetHost host = mine.get(i);
-                    // stagger the polls so that a poll does not fall on every host in the same sweep
-                    boolean poll = (sweep + i) % pollEvery == 0;
-                    try {
-                        sweepOne(host, poll);
-                    } catch (RuntimeException e) {
-                        log.error("fleet host {}: sweep failed: {}", host.hostId(), e.toString(), e);
-                    }
+            done.add(inChunks(mine.size(), SWEEP_CHUNK, i -> {
+                FleetHost host = mine.get(i);
+                // stagger the polls so that a poll does not fall on every host in the same sweep
+                boolean poll = (sweep + i) % pollEvery == 0;
+                try {
+                    sweepOne(host, poll);
+                } catch (RuntimeException e) {
+                    log.error("fleet host {}: sweep failed: {}", host.hostId(), e.toString(), e);
                 }
             }, lanes.get(lane)));
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+    }
+
+    /**
+     * Runs {@code each} for 0 to {@code size - 1} on {@code lane}, {@code chunk} at a time: each chunk is handed
+     * to the lane when the one before it is done, so whatever the lane was given meanwhile runs in between.
+     */
+    static CompletableFuture<Void> inChunks(int size, int chunk, IntConsumer each, Executor lane) {
+        CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+        for (int start = 0; start < size; start += chunk) {
+            int from = start;
+            int to = Math.min(size, start + chunk);
+            chain = chain.thenRunAsync(() -> {
+                for (int i = from; i < to; i++) {
+                    each.accept(i);
+                }
+            }, lane);
+        }
+        return chain;
     }
 
     private void sweepOne(FleetHost host, boolean poll) {

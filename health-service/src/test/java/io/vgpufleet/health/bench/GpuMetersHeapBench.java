@@ -63,8 +63,9 @@ public final class GpuMetersHeapBench {
         long scraped = System.nanoTime() - scrapeStart;
 
         System.out.println(BenchMachine.describe());
-        System.out.printf(Locale.ROOT, "pGPUs %,d, reporting %.2f %% (one in %d); meters %,d%n", pgpus,
-                100.0 / Math.min(reportEvery, pgpus), reportEvery, registry.getMeters().size());
+        System.out.printf(Locale.ROOT, "pGPUs %,d, reporting %s; meters %,d%n", pgpus,
+                reporting <= 0 ? "none" : String.format(Locale.ROOT, "%.2f %% (one in %d)", 100.0 / reportEvery,
+                        reportEvery), registry.getMeters().size());
         System.out.printf(Locale.ROOT, "heap held %,.1f MiB, %,d B per pGPU; fed in %,d ms%n", held / 1048576.0,
                 held / pgpus, fed / 1_000_000);
         System.out.printf(Locale.ROOT, "one scrape: %,d series lines, %,.1f MiB, %,d ms%n",

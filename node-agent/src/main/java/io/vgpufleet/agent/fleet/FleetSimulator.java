@@ -237,16 +237,7 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     private void sweepOne(FleetHost host, boolean poll) {
-        for (HealthSignal signal : host.healthSignals(poll)) {
-            publisher(host).publish(signal).whenComplete((sent, failure) -> {
-                if (failure != null) {
-                    sendFailures.incrementAndGet();
-                    host.signalLost(signal.gpuUuid());
-                } else {
-                    signalsSent.incrementAndGet();
-                }
-            });
-        }
+        signal(host, host.healthSignals(poll));
         Optional<HostSnapshot> snapshot = host.snapshotDue(settings.heartbeat());
         snapshot.ifPresent(due -> {
             due.gpus().forEach(gpu -> hostOfGpu.put(gpu.uuid(), host.hostId()));
@@ -259,6 +250,19 @@ public final class FleetSimulator implements AutoCloseable {
                 }
             });
         });
+    }
+
+    private void signal(FleetHost host, List<HealthSignal> signals) {
+        for (HealthSignal signal : signals) {
+            publisher(host).publish(signal).whenComplete((sent, failure) -> {
+                if (failure != null) {
+                    sendFailures.incrementAndGet();
+                    host.signalLost(signal.gpuUuid());
+                } else {
+                    signalsSent.incrementAndGet();
+                }
+            });
+        }
     }
 
     private EventPublisher publisher(FleetHost host) {
@@ -336,13 +340,29 @@ public final class FleetSimulator implements AutoCloseable {
         return lanes.get((n - 1) % lanes.size());
     }
 
-    /** Injects a fault into a pGPU of a host, as {@code POST /sim/gpus/{gpuUuid}/faults} does on one agent. */
+    /**
+     * Injects a fault into a pGPU of a host, as {@code POST /sim/gpus/{gpuUuid}/faults} does on one agent. The
+     * host's NVML events are then signalled on its lane at once, as an agent's event thread signals them the moment
+     * NVML reports them: a fault does not wait for the host's turn in the sweep (at 10,000 hosts a pass is many
+     * seconds, which the fleet's signals would otherwise carry and no real host has).
+     */
     public SimulatedFaults.Outcome inject(String gpuUuid, Fault fault) {
         String hostId = hostOfGpu.get(gpuUuid);
         if (hostId == null) {
             return new SimulatedFaults.UnknownGpu(gpuUuid);
         }
-        return hosts.get(hostId).inject(gpuUuid, fault);
+        FleetHost host = hosts.get(hostId);
+        SimulatedFaults.Outcome outcome = host.inject(gpuUuid, fault);
+        if (outcome instanceof SimulatedFaults.Applied) {
+            laneOf(host).execute(() -> {
+                try {
+                    signal(host, host.healthSignals(false));
+                } catch (RuntimeException e) {
+                    log.error("fleet host {}: signalling its NVML events failed: {}", host.hostId(), e.toString(), e);
+                }
+            });
+        }
+        return outcome;
     }
 
     /** Every pGPU of the fleet, by host, as last discovered. */

@@ -45,6 +45,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -169,6 +170,41 @@ class FleetSimulatorIT {
             });
             assertThat(fleet.counters().deadLetters()).isEqualTo(1);
             assertThat(fleet.counters().commands()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aFaultIsSignalledAtOnceNotAtTheHostsNextTurnInTheSweep() throws Exception {
+        String bootstrap = System.getProperty("kafka.bootstrap.servers");
+        String prefix = "fiq" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 36);
+        // one sweep at start, the next in an hour: only the fault itself can bring its signal out
+        Map<String, String> options = Map.of("fleet", "4", "fleet-profile", "t4", "fleet-prefix", prefix,
+                "bootstrap-servers", bootstrap, "seed", "7", "heartbeat", "PT30S", "health-poll", "PT1H",
+                "sweep", "PT1H", "lanes", "2", "fleet-tree", "memory");
+        TopicSetup.provision(bootstrap, "fleet-it-admin", Map.of());
+        try (FileSystem memory = InMemoryTrees.newFleetTree();
+                KafkaConsumer<byte[], byte[]> reader = reader(bootstrap);
+                FleetSimulator fleet = FleetSimulator.start(FleetMain.settings(options, memory), Clock.systemUTC())) {
+            String sick = fleet.gpusByHost().get(prefix + "-00002").get(1);
+            assertThat(fleet.inject(sick, new Fault.DoubleBitEcc(1))).isInstanceOf(SimulatedFaults.Applied.class);
+
+            List<HealthSignal> signals = new ArrayList<>();
+            await().atMost(DEADLINE).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> record : reader.poll(Duration.ofMillis(200))) {
+                    if (record.topic().equals(TopicCatalogue.HEALTH_SIGNALS.name())) {
+                        try {
+                            if (codec.decode(record.topic(), record.headers(), record.value()).payload()
+                                    instanceof HealthSignal signal && signal.hostId().startsWith(prefix)) {
+                                signals.add(signal);
+                            }
+                        } catch (MalformedRecordException e) {
+                            // another test's record
+                        }
+                    }
+                }
+                return signals.stream().anyMatch(signal -> signal instanceof EccErrorsObserved ecc
+                        && ecc.gpuUuid().equals(sick) && ecc.counters().uncorrectedVolatile() >= 1);
+            });
         }
     }
 

@@ -161,6 +161,7 @@ public final class EvacuationScenarioBench {
                 }, at, TimeUnit.MILLISECONDS);
             }
             Map<String, Instant> signalled = new HashMap<>();
+            Map<String, Instant> signalSent = new HashMap<>();
             Map<String, Instant> cordoned = new HashMap<>();
             Map<String, Instant> drainRequested = new HashMap<>();
             Map<String, Instant> vgpuDone = new HashMap<>();
@@ -178,6 +179,8 @@ public final class EvacuationScenarioBench {
                     if (payload instanceof EccErrorsObserved ecc && injected.containsKey(ecc.gpuUuid())
                             && ecc.counters().uncorrectedVolatile() > 0) {
                         signalled.putIfAbsent(ecc.gpuUuid(), ecc.observedAt());
+                        // the producer's CreateTime: when the agent sent it (the fleet's record, not a stream's)
+                        signalSent.putIfAbsent(ecc.gpuUuid(), Instant.ofEpochMilli(record.timestamp()));
                     } else if (payload instanceof GpuCordonChanged cordon && cordon.cordoned()
                             && injected.containsKey(cordon.gpuUuid())) {
                         cordoned.putIfAbsent(cordon.gpuUuid(), cordon.changedAt());
@@ -195,6 +198,7 @@ public final class EvacuationScenarioBench {
             faults.shutdownNow();
 
             List<Long> toSignal = new ArrayList<>();
+            List<Long> toSignalSent = new ArrayList<>();
             List<Long> toCordon = new ArrayList<>();
             List<Long> toDrain = new ArrayList<>();
             List<Long> toEvacuated = new ArrayList<>();
@@ -204,6 +208,7 @@ public final class EvacuationScenarioBench {
                     continue;
                 }
                 add(toSignal, start, signalled.get(gpu[1]));
+                add(toSignalSent, start, signalSent.get(gpu[1]));
                 add(toCordon, start, cordoned.get(gpu[1]));
                 add(toDrain, start, drainRequested.get(gpu[1]));
                 List<String> vgpus = vgpusOf.get(gpu[1]);
@@ -225,7 +230,8 @@ public final class EvacuationScenarioBench {
             System.out.printf(Locale.ROOT, "fleet up (every host's populated snapshot on Kafka) in %d s%n", fleetUp.toSeconds());
             System.out.printf(Locale.ROOT, "%d pGPUs failed (1 %% of %d) within %d s; scenario ran %d s%n", injected.size(),
                     gpus.size(), FAULT_WINDOW.toSeconds(), scenario.toSeconds());
-            stage("injection -> health signal", toSignal, injected.size());
+            stage("injection -> health signal observed (its observedAt)", toSignal, injected.size());
+            stage("injection -> health signal sent (its record's CreateTime)", toSignalSent, injected.size());
             stage("injection -> cordoned (GpuCordonChanged)", toCordon, injected.size());
             stage("injection -> drain requested", toDrain, injected.size());
             stage("injection -> all its vGPUs' migrations terminal", toEvacuated, injected.size());

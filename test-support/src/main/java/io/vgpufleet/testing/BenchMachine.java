@@ -21,6 +21,21 @@ public final class BenchMachine {
                 System.getProperty("os.version"), System.getProperty("java.vm.name"), System.getProperty("java.version"));
     }
 
+    /** Heap in use after collecting until it stops shrinking: what a benchmark's objects hold. */
+    public static long liveHeapBytes() {
+        Runtime runtime = Runtime.getRuntime();
+        long used = Long.MAX_VALUE;
+        for (int round = 0; round < 10; round++) {
+            System.gc();
+            long now = runtime.totalMemory() - runtime.freeMemory();
+            if (now >= used) {
+                return now;
+            }
+            used = now;
+        }
+        return used;
+    }
+
     private static String cpuModel() {
         return read("/proc/cpuinfo").lines().filter(line -> line.startsWith("model name"))
                 .map(line -> line.substring(line.indexOf(':') + 1).strip()).findFirst().orElse("unknown CPU");

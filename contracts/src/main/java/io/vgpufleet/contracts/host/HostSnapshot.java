@@ -58,4 +58,13 @@ public record HostSnapshot(
             }
         }
     }
+
+    /**
+     * Whether {@code other} reports what this snapshot reports: everything but {@code sequence} and
+     * {@code observedAt}, so a heartbeat of this snapshot answers true.
+     */
+    public boolean reportsSameAs(HostSnapshot other) {
+        return hostId.equals(other.hostId) && agentVersion.equals(other.agentVersion) && hostKind == other.hostKind
+                && vgpuManager.equals(other.vgpuManager) && gpus.equals(other.gpus) && vgpus.equals(other.vgpus);
+    }
 }

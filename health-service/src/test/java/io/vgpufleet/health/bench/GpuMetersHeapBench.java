@@ -40,7 +40,7 @@ public final class GpuMetersHeapBench {
         Instant now = Instant.parse("2026-12-03T10:00:00Z");
         int reportEvery = reporting <= 0 ? Integer.MAX_VALUE : (int) Math.round(1 / reporting);
 
-        long before = liveHeap();
+        long before = BenchMachine.liveHeapBytes();
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         GpuMeters meters = new GpuMeters(registry);
         long start = System.nanoTime();
@@ -56,7 +56,7 @@ public final class GpuMetersHeapBench {
             meters.stateChanged(engine.apply(null, signal, now).state());
         }
         long fed = System.nanoTime() - start;
-        long held = liveHeap() - before;
+        long held = BenchMachine.liveHeapBytes() - before;
         Reference.reachabilityFence(meters); // held until measured: the compiled loop would drop it
         long scrapeStart = System.nanoTime();
         String scrape = registry.scrape();
@@ -71,20 +71,5 @@ public final class GpuMetersHeapBench {
         System.out.printf(Locale.ROOT, "one scrape: %,d series lines, %,.1f MiB, %,d ms%n",
                 scrape.lines().filter(line -> !line.startsWith("#")).count(), scrape.length() / 1048576.0,
                 scraped / 1_000_000);
-    }
-
-    /** Heap in use after collecting until it stops shrinking. */
-    private static long liveHeap() {
-        Runtime runtime = Runtime.getRuntime();
-        long used = Long.MAX_VALUE;
-        for (int round = 0; round < 10; round++) {
-            System.gc();
-            long now = runtime.totalMemory() - runtime.freeMemory();
-            if (now >= used) {
-                return now;
-            }
-            used = now;
-        }
-        return used;
     }
 }

@@ -62,7 +62,7 @@ class FleetApi {
 
         static HostView of(FleetView.HostEntry entry) {
             var snapshot = entry.snapshot();
-            return new HostView(snapshot.hostId(), snapshot.hostKind(), snapshot.agentVersion(), snapshot.observedAt(),
+            return new HostView(snapshot.hostId(), snapshot.hostKind(), snapshot.agentVersion(), entry.heardObservedAt(),
                     entry.lastSeenAt(), snapshot.vgpuManager(), snapshot.gpus(), snapshot.vgpus());
         }
     }

@@ -25,29 +25,55 @@ public final class FleetView {
     private final AtomicLong version = new AtomicLong();
     private final AtomicLong heard = new AtomicLong();
 
-    /** A host's latest snapshot and when this service last heard from it. */
-    public record HostEntry(HostSnapshot snapshot, Instant lastSeenAt) {}
+    /**
+     * What a host last reported and when this service last heard from it.
+     *
+     * @param snapshot the snapshot that first said what the host reports now: a heartbeat that says the same
+     *     leaves this very object in place, so a reader can tell "nothing changed" by identity
+     * @param heardSequence the sequence of the latest snapshot heard from the host (heartbeats included)
+     * @param heardObservedAt when the agent took that latest snapshot
+     * @param lastSeenAt when this service received it
+     */
+    public record HostEntry(HostSnapshot snapshot, long heardSequence, Instant heardObservedAt, Instant lastSeenAt) {
+
+        static HostEntry of(HostSnapshot snapshot, Instant receivedAt) {
+            return new HostEntry(snapshot, snapshot.sequence(), snapshot.observedAt(), receivedAt);
+        }
+
+        public String hostId() {
+            return snapshot.hostId();
+        }
+
+        HostEntry heardAgain(HostSnapshot heartbeat, Instant receivedAt) {
+            return new HostEntry(snapshot, heartbeat.sequence(), heartbeat.observedAt(), receivedAt);
+        }
+
+        /** Whether {@code candidate} was taken before the latest snapshot heard from this host. */
+        boolean isNewerThan(HostSnapshot candidate) {
+            int byTime = candidate.observedAt().compareTo(heardObservedAt);
+            return byTime < 0 || (byTime == 0 && candidate.sequence() < heardSequence);
+        }
+    }
 
     /**
-     * Takes a snapshot in; answers whether it was taken (false for one older than the snapshot held). A
-     * snapshot that says what the held one says (a heartbeat) only moves the held one's sequence, time and
-     * {@code lastSeenAt}: the held pGPUs and vGPUs stay, and the new copies are left to the young generation.
+     * Takes a snapshot in; answers whether it was taken (false for one older than the latest heard from its
+     * host). A snapshot that reports what the held one reports (a heartbeat) keeps the held snapshot object
+     * and moves only the entry's heard sequence, time and {@code lastSeenAt}: the new copy is left to the
+     * young generation, and whatever was built from the held object stays valid.
      */
     public boolean apply(HostSnapshot snapshot, Instant receivedAt) {
         boolean[] applied = {false};
         boolean[] changed = {false};
         hosts.compute(snapshot.hostId(), (id, held) -> {
-            if (held != null && isOlder(snapshot, held.snapshot())) {
+            if (held != null && held.isNewerThan(snapshot)) {
                 return held;
             }
             applied[0] = true;
-            if (held != null && sameContent(held.snapshot(), snapshot)) {
-                HostSnapshot kept = held.snapshot();
-                return new HostEntry(new HostSnapshot(kept.hostId(), snapshot.sequence(), snapshot.observedAt(),
-                        kept.agentVersion(), kept.hostKind(), kept.vgpuManager(), kept.gpus(), kept.vgpus()), receivedAt);
+            if (held != null && held.snapshot().reportsSameAs(snapshot)) {
+                return held.heardAgain(snapshot, receivedAt);
             }
             changed[0] = true;
-            return new HostEntry(snapshot, receivedAt);
+            return HostEntry.of(snapshot, receivedAt);
         });
         if (applied[0]) {
             heard.incrementAndGet();
@@ -59,10 +85,10 @@ public final class FleetView {
     }
 
     /**
-     * Rises with every snapshot taken in that changed what a host reports (not with a heartbeat that only
-     * moves its sequence, time and {@code lastSeenAt}), so a reader that built something from the view can
-     * tell cheaply whether to build it again. Read it before reading the hosts: a change that lands in
-     * between then shows as a newer version next time.
+     * Rises with every snapshot taken in that changed what a host reports (not with a heartbeat, which only
+     * moves its entry's heard sequence, time and {@code lastSeenAt}), so a reader that built something from
+     * the view can tell cheaply whether to build it again. Read it before reading the hosts: a change that
+     * lands in between then shows as a newer version next time.
      */
     public long version() {
         return version.get();
@@ -71,17 +97,6 @@ public final class FleetView {
     /** Rises with every snapshot taken in, heartbeats included: for readers that depend on {@code lastSeenAt}. */
     public long heardVersion() {
         return heard.get();
-    }
-
-    private static boolean sameContent(HostSnapshot held, HostSnapshot candidate) {
-        return held.agentVersion().equals(candidate.agentVersion()) && held.hostKind() == candidate.hostKind()
-                && held.vgpuManager().equals(candidate.vgpuManager()) && held.gpus().equals(candidate.gpus())
-                && held.vgpus().equals(candidate.vgpus());
-    }
-
-    private static boolean isOlder(HostSnapshot candidate, HostSnapshot held) {
-        int byTime = candidate.observedAt().compareTo(held.observedAt());
-        return byTime < 0 || (byTime == 0 && candidate.sequence() < held.sequence());
     }
 
     /** How many hosts the view holds; for gauges, without building a list per scrape. */

@@ -269,16 +269,10 @@ public final class PlacementInputs {
         return Map.copyOf(frozen);
     }
 
-    /** The same snapshot, or a heartbeat of it that holds the very same pGPUs and vGPUs. */
-    private static boolean sameReport(HostSnapshot was, HostSnapshot now) {
-        return was == now || (was.gpus() == now.gpus() && was.vgpus() == now.vgpus()
-                && was.vgpuManager() == now.vgpuManager());
-    }
-
     /**
      * The previous input's host if everything its pGPUs were worked out from is unchanged: the same
-     * snapshot object or one holding the same pGPU and vGPU lists (a heartbeat, as the fleet view keeps them), staleness, NVLink masks, health and cordon per pGPU, and each type at the same
-     * index of the catalog. A host with a resident type its pGPU no longer lists is never reused (its
+     * snapshot object (the fleet view keeps it through heartbeats that report the same), staleness, NVLink
+     * masks, health and cordon per pGPU, and each type at the same index of the catalog. A host with a resident type its pGPU no longer lists is never reused (its
      * fill read a fleet-wide maximum that may have moved).
      */
     private static @Nullable Host reusable(PlacementInput previous, HostSnapshot host, boolean stale, long[] masks,
@@ -289,7 +283,7 @@ public final class PlacementInputs {
             return null;
         }
         Host was = previous.hosts[index];
-        if (!sameReport(was.source(), host) || was.gpus().length != masks.length || !was.held().equals(held)) {
+        if (was.source() != host || was.gpus().length != masks.length || !was.held().equals(held)) {
             return null;
         }
         for (int i = 0; i < masks.length; i++) {

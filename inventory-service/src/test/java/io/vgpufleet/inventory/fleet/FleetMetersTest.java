@@ -2,6 +2,7 @@ package io.vgpufleet.inventory.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vgpufleet.contracts.host.EccMode;
@@ -65,6 +66,57 @@ class FleetMetersTest {
         meters.refresh();
 
         assertThat(registry.scrape()).contains(VGPU_1).doesNotContain(VGPU_2).contains("vgpu_inventory_vgpus 1.0");
+    }
+
+    @Test
+    void aChangeOnOneHostLeavesTheOtherHostsGaugesAsTheyAre() {
+        fleet.apply(snapshot("h1", 1, List.of()), T0);
+        fleet.apply(snapshot("h2", 1, List.of()), T0);
+        meters.refresh();
+        Gauge h2 = gauge(InventoryMetrics.GPU_VGPUS, "h2");
+        Gauge h1 = gauge(InventoryMetrics.GPU_VGPUS, "h1");
+
+        fleet.apply(snapshot("h1", 2, List.of(vgpu(VGPU_1, GPU_A))), T0.plusSeconds(2));
+        meters.refresh();
+
+        assertThat(gauge(InventoryMetrics.GPU_VGPUS, "h2")).as("h2's gauge, not a new one").isSameAs(h2);
+        assertThat(gauge(InventoryMetrics.GPU_VGPUS, "h1")).isSameAs(h1);
+        assertThat(h1.value()).isEqualTo(1.0);
+        assertThat(registry.scrape()).contains("vgpu_inventory_vgpus 1.0")
+                .contains("vgpu_inventory_type_available_instances{name=\"GRID T4-4Q\",type=\"nvidia-222\"} 4.0");
+    }
+
+    @Test
+    void aHeartbeatTouchesNoGauge() {
+        fleet.apply(snapshot("h1", 1, List.of(vgpu(VGPU_1, GPU_A))), T0);
+        meters.refresh();
+        int meterCount = registry.getMeters().size();
+        Gauge before = gauge(InventoryMetrics.GPU_VGPUS, "h1");
+
+        fleet.apply(snapshot("h1", 2, List.of(vgpu(VGPU_1, GPU_A))), T0.plusSeconds(2));
+        meters.refresh();
+
+        assertThat(gauge(InventoryMetrics.GPU_VGPUS, "h1")).isSameAs(before);
+        assertThat(registry.getMeters()).hasSize(meterCount);
+        assertThat(registry.scrape()).contains("vgpu_inventory_vgpus 1.0");
+    }
+
+    @Test
+    void aTypeNoPgpuListsAnyMoreLeavesTheScrape() {
+        fleet.apply(snapshot("h1", 1, List.of()), T0);
+        meters.refresh();
+        assertThat(registry.scrape()).contains("type=\"nvidia-222\"");
+
+        fleet.apply(new HostSnapshot("h1", 2, T0.plusSeconds(2), "test", HostKind.MDEV,
+                new VgpuManagerStatus(true, null, List.of()), List.of(), List.of()), T0.plusSeconds(2));
+        meters.refresh();
+
+        assertThat(registry.scrape()).doesNotContain("type=\"nvidia-222\"").doesNotContain(GPU_A)
+                .contains("vgpu_inventory_host_snapshot_age_seconds{Hostname=\"h1\"}");
+    }
+
+    private Gauge gauge(String name, String host) {
+        return registry.get(name).tags(InventoryMetrics.LABEL_HOSTNAME, host, InventoryMetrics.LABEL_UUID, GPU_A).gauge();
     }
 
     private static Vgpu vgpu(String uuid, String gpu) {

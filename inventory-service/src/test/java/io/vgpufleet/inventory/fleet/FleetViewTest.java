@@ -61,7 +61,7 @@ class FleetViewTest {
     }
 
     @Test
-    void aHeartbeatMovesTheSequenceAndLastSeenButKeepsTheHeldContentAndTheVersion() {
+    void aHeartbeatMovesTheHeardSequenceAndLastSeenButKeepsTheHeldSnapshotAndTheVersion() {
         FleetView fleet = new FleetView();
         fleet.apply(snapshot("h1", 1, T0, "GPU-00000001-0000-4000-8000-000000000001"), T0);
         HostSnapshot held = fleet.host("h1").orElseThrow().snapshot();
@@ -72,12 +72,16 @@ class FleetViewTest {
                 T0.plusSeconds(31))).isTrue();
 
         FleetView.HostEntry entry = fleet.host("h1").orElseThrow();
-        assertThat(entry.snapshot().sequence()).isEqualTo(2);
-        assertThat(entry.snapshot().observedAt()).isEqualTo(T0.plusSeconds(30));
+        assertThat(entry.heardSequence()).isEqualTo(2);
+        assertThat(entry.heardObservedAt()).isEqualTo(T0.plusSeconds(30));
         assertThat(entry.lastSeenAt()).isEqualTo(T0.plusSeconds(31));
-        assertThat(entry.snapshot().gpus()).as("the held pGPUs, not the heartbeat's copies").isSameAs(held.gpus());
+        assertThat(entry.snapshot()).as("the held snapshot, not the heartbeat's copy").isSameAs(held);
         assertThat(fleet.version()).isEqualTo(version);
         assertThat(fleet.heardVersion()).isGreaterThan(heard);
+
+        assertThat(fleet.apply(snapshot("h1", 7, T0.plusSeconds(20), "GPU-00000001-0000-4000-8000-000000000002"),
+                T0.plusSeconds(40))).as("older than the heartbeat, though newer than the held snapshot").isFalse();
+        assertThat(fleet.version()).isEqualTo(version);
 
         fleet.apply(snapshot("h1", 3, T0.plusSeconds(60), "GPU-00000001-0000-4000-8000-000000000002"), T0.plusSeconds(61));
         assertThat(fleet.version()).as("a change of content").isGreaterThan(version);

@@ -2,6 +2,7 @@ package io.vgpufleet.inventory.placement;
 
 import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.contracts.host.VgpuClass;
+import io.vgpufleet.inventory.fleet.FleetView;
 import io.vgpufleet.inventory.placement.TestFleet.GpuSpec;
 import io.vgpufleet.inventory.placement.TestFleet.Model;
 import java.util.ArrayList;
@@ -45,7 +46,11 @@ public final class PlacementBench {
                 fleet.stale.add(host.hostId);
             }
         }
-        List<HostSnapshot> snapshots = fleet.snapshots();
+        FleetView view = new FleetView();
+        for (HostSnapshot snapshot : fleet.snapshots()) {
+            view.apply(snapshot, snapshot.observedAt());
+        }
+        List<HostSnapshot> snapshots = view.hosts().stream().map(FleetView.HostEntry::snapshot).toList();
         long[] buildMs = new long[3];
         PlacementInput built = null;
         for (int i = 0; i < buildMs.length; i++) {
@@ -54,15 +59,15 @@ public final class PlacementBench {
             buildMs[i] = (System.nanoTime() - t0) / 1_000_000;
         }
         PlacementInput input = built;
-        // a second later: a tenth of the hosts have reported again (new snapshot objects, same facts)
-        List<HostSnapshot> later = new ArrayList<>(snapshots);
+        // a second later: a tenth of the hosts have reported again (new snapshot objects, same facts, through the view)
         Random reporting = new Random(11);
         for (int i = 0; i < hosts / 10; i++) {
-            int h = reporting.nextInt(later.size());
-            HostSnapshot s = later.get(h);
-            later.set(h, new HostSnapshot(s.hostId(), s.sequence() + 1, s.observedAt().plusSeconds(1), s.agentVersion(),
-                    s.hostKind(), s.vgpuManager(), s.gpus(), s.vgpus()));
+            HostSnapshot s = snapshots.get(reporting.nextInt(snapshots.size()));
+            view.apply(new HostSnapshot(s.hostId(), s.sequence() + 1, s.observedAt().plusSeconds(1), s.agentVersion(),
+                    s.hostKind(), s.vgpuManager(), List.copyOf(new ArrayList<>(s.gpus())),
+                    List.copyOf(new ArrayList<>(s.vgpus()))), s.observedAt().plusSeconds(1));
         }
+        List<HostSnapshot> later = view.hosts().stream().map(FleetView.HostEntry::snapshot).toList();
         long[] reuseMs = new long[3];
         for (int i = 0; i < reuseMs.length; i++) {
             long t0 = System.nanoTime();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vgpufleet.contracts.health.GpuHealth;
 import io.vgpufleet.contracts.host.HostSnapshot;
 import io.vgpufleet.contracts.host.VgpuClass;
+import io.vgpufleet.inventory.fleet.FleetView;
 import io.vgpufleet.inventory.placement.TestFleet.Model;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,13 +46,17 @@ class PlacementInputsTest {
                 after.set(h, host.snapshot());
                 changed.add(host.hostId);
             }
-            // one unchanged host's heartbeat: a new snapshot holding the same lists, as the fleet view keeps them
+            // one unchanged host's heartbeat, through the fleet view, which keeps the held snapshot
             int beat = random.nextInt(hostCount);
             String beatHost = after.get(beat).hostId();
             if (!changed.contains(beatHost)) {
                 HostSnapshot held = after.get(beat);
-                after.set(beat, new HostSnapshot(held.hostId(), held.sequence() + 1, held.observedAt().plusSeconds(30),
-                        held.agentVersion(), held.hostKind(), held.vgpuManager(), held.gpus(), held.vgpus()));
+                FleetView view = new FleetView();
+                view.apply(held, held.observedAt());
+                view.apply(new HostSnapshot(held.hostId(), held.sequence() + 1, held.observedAt().plusSeconds(30),
+                        held.agentVersion(), held.hostKind(), held.vgpuManager(), List.copyOf(new ArrayList<>(held.gpus())),
+                        List.copyOf(new ArrayList<>(held.vgpus()))), held.observedAt().plusSeconds(30));
+                after.set(beat, view.host(beatHost).orElseThrow().snapshot());
             }
             Set<String> touched = new HashSet<>(changed);
             String stale = String.format("h%02d", random.nextInt(hostCount));

@@ -46,8 +46,7 @@ public final class PlacementInputSource implements AutoCloseable {
 
     /** An input and what it was built from. */
     public record Built(PlacementInput input, long fleetVersion, long conditionsVersion, long heldVersion, Instant builtAt,
-            Instant nextStaleAt, List<String> staleHosts, AtomicLong heardChecked,
-            AtomicReference<@Nullable FragmentationReport> capacity) {
+            Instant nextStaleAt, StaleHosts staleHosts, AtomicReference<@Nullable FragmentationReport> capacity) {
 
         /** The fragmentation report of this input, worked out on first use. */
         public FragmentationReport capacityReport() {
@@ -151,30 +150,7 @@ public final class PlacementInputSource implements AutoCloseable {
         return built.fleetVersion() != fleet.version() || built.conditionsVersion() != conditions.version()
                 || built.heldVersion() != heldCapacity.version()
                 || !at.isBefore(built.nextStaleAt())
-                || aStaleHostReported(built, at);
-    }
-
-    /**
-     * Whether a host that was stale in the built input has been heard since and is not stale now. A heartbeat
-     * does not move the fleet's version, so this is what brings a returning host back; looked at once per
-     * snapshot the fleet takes in, not per request.
-     */
-    private boolean aStaleHostReported(Built built, Instant at) {
-        if (built.staleHosts().isEmpty()) {
-            return false;
-        }
-        long heard = fleet.heardVersion();
-        long checked = built.heardChecked().get();
-        if (heard == checked || !built.heardChecked().compareAndSet(checked, heard)) {
-            return false;
-        }
-        for (String hostId : built.staleHosts()) {
-            if (fleet.host(hostId).filter(entry -> at.isBefore(entry.lastSeenAt().plus(staleAfter))).isPresent()) {
-                built.heardChecked().set(-1); // out of date until rebuilt
-                return true;
-            }
-        }
-        return false;
+                || built.staleHosts().anyHeardAgain(fleet, at, staleAfter);
     }
 
     private Built build(@Nullable Built previous) {
@@ -213,8 +189,47 @@ public final class PlacementInputSource implements AutoCloseable {
             log.warn("{} pGPU UUID(s) reported by more than one host, excluded from placement (GPU_UUID_CONFLICT) until"
                     + " only one host reports each: {}", input.uuidConflicts().size(), input.uuidConflicts());
         }
-        return new Built(input, fleetVersion, conditionsVersion, heldVersion, at, nextStaleAt, List.copyOf(stale),
-                new AtomicLong(heardVersion), new AtomicReference<>());
+        return new Built(input, fleetVersion, conditionsVersion, heldVersion, at, nextStaleAt,
+                new StaleHosts(List.copyOf(stale), heardVersion), new AtomicReference<>());
+    }
+
+    /**
+     * The hosts that were stale in a built input, and whether one of them has been heard since and is not stale
+     * now. A heartbeat does not move the fleet's version, so this is what brings a returning host back; the
+     * hosts are looked at once per snapshot the fleet takes in, not per request, and once one is back the input
+     * stays out of date until it is rebuilt.
+     */
+    public static final class StaleHosts {
+
+        private final List<String> hostIds;
+        private final AtomicLong heardLookedAt;
+        private volatile boolean oneIsBack;
+
+        StaleHosts(List<String> hostIds, long heardVersion) {
+            this.hostIds = hostIds;
+            this.heardLookedAt = new AtomicLong(heardVersion);
+        }
+
+        boolean anyHeardAgain(FleetView fleet, Instant at, Duration staleAfter) {
+            if (oneIsBack) {
+                return true;
+            }
+            if (hostIds.isEmpty()) {
+                return false;
+            }
+            long heard = fleet.heardVersion();
+            long lookedAt = heardLookedAt.get();
+            if (heard == lookedAt || !heardLookedAt.compareAndSet(lookedAt, heard)) {
+                return false;
+            }
+            for (String hostId : hostIds) {
+                if (fleet.host(hostId).filter(entry -> at.isBefore(entry.lastSeenAt().plus(staleAfter))).isPresent()) {
+                    oneIsBack = true;
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** pGPU UUID to type id to count of the held vGPUs that the snapshot does not show (those it shows it counts). */

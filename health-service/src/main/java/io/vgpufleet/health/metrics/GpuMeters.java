@@ -41,6 +41,18 @@ public final class GpuMeters implements HealthTopology.Listener {
 
     /** Where the verdict sits among a pGPU's values, after the dcgm-exporter gauges. */
     private static final int HEALTH = HealthMetrics.DCGM_GAUGES.size();
+    // where each dcgm gauge's value sits in a pGPU's values
+    private static final int AT_ECC_SBE_VOL_TOTAL = at(HealthMetrics.ECC_SBE_VOL_TOTAL);
+    private static final int AT_ECC_DBE_VOL_TOTAL = at(HealthMetrics.ECC_DBE_VOL_TOTAL);
+    private static final int AT_ECC_SBE_AGG_TOTAL = at(HealthMetrics.ECC_SBE_AGG_TOTAL);
+    private static final int AT_ECC_DBE_AGG_TOTAL = at(HealthMetrics.ECC_DBE_AGG_TOTAL);
+    private static final int AT_RETIRED_SBE = at(HealthMetrics.RETIRED_SBE);
+    private static final int AT_RETIRED_DBE = at(HealthMetrics.RETIRED_DBE);
+    private static final int AT_RETIRED_PENDING = at(HealthMetrics.RETIRED_PENDING);
+    private static final int AT_CORRECTABLE_REMAPPED_ROWS = at(HealthMetrics.CORRECTABLE_REMAPPED_ROWS);
+    private static final int AT_UNCORRECTABLE_REMAPPED_ROWS = at(HealthMetrics.UNCORRECTABLE_REMAPPED_ROWS);
+    private static final int AT_ROW_REMAP_FAILURE = at(HealthMetrics.ROW_REMAP_FAILURE);
+    private static final int AT_XID_ERRORS = at(HealthMetrics.XID_ERRORS);
 
     private final MeterRegistry registry;
     private final Map<String, Pgpu> pgpus = new ConcurrentHashMap<>();
@@ -102,20 +114,20 @@ public final class GpuMeters implements HealthTopology.Listener {
         Pgpu pgpu = pgpu(signal.gpuUuid(), signal.hostId());
         AtomicLongArray values = pgpu.values;
         if (signal instanceof EccErrorsObserved ecc) {
-            set(values, HealthMetrics.ECC_SBE_VOL_TOTAL, ecc.counters().correctedVolatile());
-            set(values, HealthMetrics.ECC_DBE_VOL_TOTAL, ecc.counters().uncorrectedVolatile());
-            set(values, HealthMetrics.ECC_SBE_AGG_TOTAL, ecc.counters().correctedAggregate());
-            set(values, HealthMetrics.ECC_DBE_AGG_TOTAL, ecc.counters().uncorrectedAggregate());
+            values.set(AT_ECC_SBE_VOL_TOTAL, ecc.counters().correctedVolatile());
+            values.set(AT_ECC_DBE_VOL_TOTAL, ecc.counters().uncorrectedVolatile());
+            values.set(AT_ECC_SBE_AGG_TOTAL, ecc.counters().correctedAggregate());
+            values.set(AT_ECC_DBE_AGG_TOTAL, ecc.counters().uncorrectedAggregate());
         } else if (signal instanceof PagesRetired pages) {
-            set(values, HealthMetrics.RETIRED_SBE, pages.singleBitEccPages());
-            set(values, HealthMetrics.RETIRED_DBE, pages.doubleBitEccPages());
-            set(values, HealthMetrics.RETIRED_PENDING, pages.pending() ? 1 : 0);
+            values.set(AT_RETIRED_SBE, pages.singleBitEccPages());
+            values.set(AT_RETIRED_DBE, pages.doubleBitEccPages());
+            values.set(AT_RETIRED_PENDING, pages.pending() ? 1 : 0);
         } else if (signal instanceof RowsRemapped rows) {
-            set(values, HealthMetrics.CORRECTABLE_REMAPPED_ROWS, rows.correctableRows());
-            set(values, HealthMetrics.UNCORRECTABLE_REMAPPED_ROWS, rows.uncorrectableRows());
-            set(values, HealthMetrics.ROW_REMAP_FAILURE, rows.failure() ? 1 : 0);
+            values.set(AT_CORRECTABLE_REMAPPED_ROWS, rows.correctableRows());
+            values.set(AT_UNCORRECTABLE_REMAPPED_ROWS, rows.uncorrectableRows());
+            values.set(AT_ROW_REMAP_FAILURE, rows.failure() ? 1 : 0);
         } else if (signal instanceof XidErrorObserved xid) {
-            set(values, HealthMetrics.XID_ERRORS, xid.xid());
+            values.set(AT_XID_ERRORS, xid.xid());
             registry.counter(HealthMetrics.XID_ERRORS_BY_CODE, HealthMetrics.LABEL_UUID, xid.gpuUuid(),
                     HealthMetrics.LABEL_HOSTNAME, xid.hostId(), HealthMetrics.LABEL_XID, Integer.toString(xid.xid()))
                     .increment();
@@ -149,8 +161,12 @@ public final class GpuMeters implements HealthTopology.Listener {
         return pgpus.computeIfAbsent(gpuUuid, gpu -> new Pgpu(gpu, new Labels("", "", "", "", hostId)));
     }
 
-    private static void set(AtomicLongArray values, String gauge, long value) {
-        values.set(HealthMetrics.DCGM_GAUGES.indexOf(gauge), value);
+    private static int at(String gauge) {
+        int index = HealthMetrics.DCGM_GAUGES.indexOf(gauge);
+        if (index < 0) {
+            throw new IllegalStateException(gauge + " is not one of HealthMetrics.DCGM_GAUGES");
+        }
+        return index;
     }
 
     /** Registers the pGPU's series once a value is not zero or its verdict is not HEALTHY. */

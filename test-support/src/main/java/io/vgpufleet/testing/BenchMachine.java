@@ -21,6 +21,16 @@ public final class BenchMachine {
                 System.getProperty("os.version"), System.getProperty("java.vm.name"), System.getProperty("java.version"));
     }
 
+    /** The 1-, 5- and 15-minute load averages from {@code /proc/loadavg}, as "a b c"; "unknown" where unreadable. */
+    public static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg"), UTF_8).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | UncheckedIOException | ArrayIndexOutOfBoundsException e) {
+            return "unknown";
+        }
+    }
+
     /** Heap in use after collecting until it stops shrinking: what a benchmark's objects hold. */
     public static long liveHeapBytes() {
         Runtime runtime = Runtime.getRuntime();

@@ -5,6 +5,7 @@ import io.vgpufleet.contracts.host.VgpuClass;
 import io.vgpufleet.inventory.fleet.FleetView;
 import io.vgpufleet.inventory.placement.TestFleet.GpuSpec;
 import io.vgpufleet.inventory.placement.TestFleet.Model;
+import io.vgpufleet.testing.BenchMachine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -89,9 +90,7 @@ public final class PlacementBench {
         next.prepareShapesOf(input);
         long rebuildMs = (System.nanoTime() - t2) / 1_000_000;
 
-        System.out.printf("machine: %d cores, %s %s, Java %s (%s)%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("os.name"), System.getProperty("os.arch"), System.getProperty("java.version"),
-                System.getProperty("java.vm.name"));
+        System.out.println(BenchMachine.describe());
         System.out.printf("fleet: %d hosts, %d pGPUs, %d types; PlacementInputs.from: %d ms, then %d ms, %d ms%n",
                 input.hostCount(), input.gpuCount(), input.typeIds().size(), buildMs[0], buildMs[1], buildMs[2]);
         System.out.printf("PlacementInputs.from reusing the previous input, a tenth of the hosts changed: %d ms, %d ms, %d ms%n",

@@ -10,6 +10,7 @@ import io.vgpufleet.contracts.messaging.TopicProvisioner;
 import io.vgpufleet.contracts.migration.MigrationProgressed;
 import io.vgpufleet.contracts.migration.MigrationStep;
 import io.vgpufleet.service.testing.TestTokens;
+import io.vgpufleet.testing.BenchMachine;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -110,13 +111,13 @@ public final class MigrationBench {
             int warmUpRounds = Integer.getInteger("bench.warmup-rounds", 1);
             List<Long> warmUp = new ArrayList<>();
             int round = 0;
-            String loadAtStart = loadAverage();
+            String loadAtStart = BenchMachine.loadAverage();
             long wallStart = System.nanoTime();
             while (overheads.size() < migrations) {
                 boolean measuring = round++ >= warmUpRounds;
                 if (measuring && round == warmUpRounds + 1) {
                     wallStart = System.nanoTime();
-                    loadAtStart = loadAverage();
+                    loadAtStart = BenchMachine.loadAverage();
                 }
                 List<String> ids = new ArrayList<>();
                 for (String vm : vms.subList(0, Math.min(vms.size(), migrations - overheads.size()))) {
@@ -152,9 +153,8 @@ public final class MigrationBench {
                 }
             }
             double wall = (System.nanoTime() - wallStart) / 1e9;
-            System.out.printf("machine: %d cores, %s, JVM %s; load average %s at the start, %s at the end%n",
-                    Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version"),
-                    loadAtStart, loadAverage());
+            System.out.printf("%s; load average %s at the start, %s at the end%n", BenchMachine.describe(),
+                    loadAtStart, BenchMachine.loadAverage());
             System.out.printf("%d migrations in %.1f s, 32 asked for at a time, %d running at once (fleet-wide limit %d,"
                     + " per host 8)%n", overheads.size(), wall, Math.min(inFlight, 8), inFlight);
             if (!warmUp.isEmpty()) {
@@ -195,7 +195,7 @@ public final class MigrationBench {
                 double seconds = (System.nanoTime() - started) / 1e9;
                 System.out.printf("drain of %d vGPUs off %s, per-source-host limit %d: %.1f s, state %s, most running at"
                         + " once %d; load average %s%n", done.path("items").size(), host, limit, seconds,
-                        done.path("state").asString(), mostAtOnce(drainService, done), loadAverage());
+                        done.path("state").asString(), mostAtOnce(drainService, done), BenchMachine.loadAverage());
                 drainer.destroy();
                 drainer.waitFor(30, TimeUnit.SECONDS);
             }
@@ -531,23 +531,5 @@ public final class MigrationBench {
             most = Math.max(most, at);
         }
         return most;
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] fields = Files.readString(Path.of("/proc/loadavg"), UTF_8).split(" ");
-            return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo"), UTF_8).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
     }
 }

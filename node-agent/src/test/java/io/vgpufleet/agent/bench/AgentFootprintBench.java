@@ -6,6 +6,7 @@ import io.vgpufleet.agent.discovery.DiscoveredHost;
 import io.vgpufleet.agent.discovery.HostDiscovery;
 import io.vgpufleet.agent.discovery.SysfsReader;
 import io.vgpufleet.agent.nvml.NoNvml;
+import io.vgpufleet.testing.BenchMachine;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -52,9 +53,7 @@ public final class AgentFootprintBench {
                 nanos[i] = System.nanoTime() - start;
             }
             Arrays.sort(nanos);
-            System.out.printf("machine: %d cores, %s %s %s, JVM %s %s%n", Runtime.getRuntime().availableProcessors(),
-                    System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("os.arch"),
-                    System.getProperty("java.vm.name"), System.getProperty("java.version"));
+            System.out.println(BenchMachine.describe());
             System.out.printf("full discovery, %d pGPUs x %d types (mdev tree on %s), %d runs after %d warm-up:%n",
                     GPUS, TYPES, root.getFileSystem().provider().getScheme(), RUNS, WARM_UP);
             System.out.printf("  median %.3f ms, p99 %.3f ms, max %.3f ms%n", nanos[RUNS / 2] / 1e6,

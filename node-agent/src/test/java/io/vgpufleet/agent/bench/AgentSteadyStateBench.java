@@ -3,6 +3,7 @@ package io.vgpufleet.agent.bench;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.vgpufleet.contracts.messaging.TopicCatalogue;
+import io.vgpufleet.testing.BenchMachine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,8 +95,7 @@ public final class AgentSteadyStateBench {
                 double wall = (System.nanoTime() - wallAtWarm) / 1e9;
                 long rss = statusKib(pid, "VmRSS:");
                 long firstSnapshot = firstSnapshotTimestamp(broker.getBrokersAsString());
-                System.out.printf("machine: %d cores, %s %s, JVM %s%n", Runtime.getRuntime().availableProcessors(),
-                        System.getProperty("os.name"), System.getProperty("os.version"), System.getProperty("java.version"));
+                System.out.println(BenchMachine.describe());
                 String healthPoll = System.getenv().getOrDefault("VGPU_AGENT_HEALTH_POLL", "PT0.25S (the default)");
                 System.out.printf("agent: java %s -jar node-agent.jar --simulate=a100x8 (8 pGPUs, discovery every 1 s, "
                         + "health every %s)%n", String.join(" ", flags), healthPoll);

@@ -17,6 +17,7 @@ import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.inventory.InventoryServiceApplication;
 import io.vgpufleet.inventory.claims.streams.ClaimStreams;
 import io.vgpufleet.service.testing.TestTokens;
+import io.vgpufleet.testing.BenchMachine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -509,16 +510,8 @@ public final class ClaimBench {
         return copy.toString(StandardCharsets.UTF_8);
     }
 
-    private static void machine() throws Exception {
-        Properties os = System.getProperties();
-        String cpu = Files.lines(Path.of("/proc/cpuinfo")).filter(line -> line.startsWith("model name")).findFirst()
-                .map(line -> line.replaceFirst("model name\\s*:\\s*", "")).orElse("unknown");
-        String memory = Files.lines(Path.of("/proc/meminfo")).filter(line -> line.startsWith("MemTotal")).findFirst()
-                .orElse("unknown");
-        System.out.printf("machine: %d cores (%s), %s, load average %.2f, Java %s (%s), heap max %d MiB, %s %s%n",
-                Runtime.getRuntime().availableProcessors(), cpu, memory.replaceAll("\\s+", " "),
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), os.getProperty("java.version"),
-                os.getProperty("java.vm.name"), Runtime.getRuntime().maxMemory() >> 20, os.getProperty("os.name"),
-                os.getProperty("os.arch"));
+    private static void machine() {
+        System.out.printf("%s; load average %s, heap max %d MiB%n", BenchMachine.describe(), BenchMachine.loadAverage(),
+                Runtime.getRuntime().maxMemory() >> 20);
     }
 }

@@ -19,6 +19,7 @@ import io.vgpufleet.lifecycle.vgpus.machine.Decision;
 import io.vgpufleet.lifecycle.vgpus.machine.LifecycleMachine;
 import io.vgpufleet.lifecycle.vgpus.machine.LifecyclePolicy;
 import io.vgpufleet.lifecycle.vgpus.machine.Stimulus;
+import io.vgpufleet.testing.BenchMachine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,8 +50,7 @@ public final class MachineBench {
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("requests: %d, decisions: %d, %.2f s, %.0f decisions/s, %.1f us/decision%n", requests, decisions,
                 seconds, decisions / seconds, seconds * 1e6 / decisions);
-        System.out.printf("machine: %d CPUs, %s, %s, java %s%n", Runtime.getRuntime().availableProcessors(), cpuModel(),
-                memory(), System.getProperty("java.version"));
+        System.out.println(BenchMachine.describe());
     }
 
     private static long run(LifecycleMachine machine, int requests, List<PhysicalGpu> gpus, String gpuA, String gpuB) {
@@ -103,23 +103,5 @@ public final class MachineBench {
     private static PhysicalGpu gpu(String uuid, String bdf) {
         return new PhysicalGpu(uuid, bdf, "Tesla P4", 8192, 0, "0-7", EccMode.ON, HostKind.MDEV, false,
                 new NvmlFacts(NvmlFacts.AVAILABLE, null, null), List.of(), List.of());
-    }
-
-    private static String cpuModel() throws Exception {
-        Path info = Path.of("/proc/cpuinfo");
-        if (!Files.isReadable(info)) {
-            return "unknown CPU";
-        }
-        return Files.readAllLines(info).stream().filter(line -> line.startsWith("model name")).findFirst()
-                .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown CPU");
-    }
-
-    private static String memory() throws Exception {
-        Path info = Path.of("/proc/meminfo");
-        if (!Files.isReadable(info)) {
-            return "unknown memory";
-        }
-        return Files.readAllLines(info).stream().filter(line -> line.startsWith("MemTotal")).findFirst()
-                .map(line -> line.replaceAll("\\s+", " ")).orElse("unknown memory");
     }
 }

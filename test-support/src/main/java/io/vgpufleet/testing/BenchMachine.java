@@ -26,7 +26,7 @@ public final class BenchMachine {
         try {
             String[] fields = Files.readString(Path.of("/proc/loadavg"), UTF_8).split(" ");
             return fields[0] + " " + fields[1] + " " + fields[2];
-        } catch (IOException | UncheckedIOException | ArrayIndexOutOfBoundsException e) {
+        } catch (IOException | ArrayIndexOutOfBoundsException e) {
             return "unknown";
         }
     }

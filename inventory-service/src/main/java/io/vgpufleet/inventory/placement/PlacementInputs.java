@@ -272,8 +272,9 @@ public final class PlacementInputs {
     /**
      * The previous input's host if everything its pGPUs were worked out from is unchanged: the same
      * snapshot object (the fleet view keeps it through heartbeats that report the same), staleness, NVLink
-     * masks, health and cordon per pGPU, and each type at the same index of the catalog. A host with a resident type its pGPU no longer lists is never reused (its
-     * fill read a fleet-wide maximum that may have moved).
+     * masks, health and cordon per pGPU, and each type at the same index of the catalog. A host with a
+     * resident type its pGPU no longer lists is never reused (its fill read a fleet-wide maximum that may have
+     * moved).
      */
     private static @Nullable Host reusable(PlacementInput previous, HostSnapshot host, boolean stale, long[] masks,
             Map<String, GpuHealth> healthByGpu, Set<String> cordonedGpus, TypeInfo[] types,

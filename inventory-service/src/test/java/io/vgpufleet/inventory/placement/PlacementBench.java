@@ -64,9 +64,7 @@ public final class PlacementBench {
         Random reporting = new Random(11);
         for (int i = 0; i < hosts / 10; i++) {
             HostSnapshot s = snapshots.get(reporting.nextInt(snapshots.size()));
-            view.apply(new HostSnapshot(s.hostId(), s.sequence() + 1, s.observedAt().plusSeconds(1), s.agentVersion(),
-                    s.hostKind(), s.vgpuManager(), List.copyOf(new ArrayList<>(s.gpus())),
-                    List.copyOf(new ArrayList<>(s.vgpus()))), s.observedAt().plusSeconds(1));
+            view.apply(TestFleet.heartbeatOf(s, 1), s.observedAt().plusSeconds(1));
         }
         List<HostSnapshot> later = view.hosts().stream().map(FleetView.HostEntry::snapshot).toList();
         long[] reuseMs = new long[3];

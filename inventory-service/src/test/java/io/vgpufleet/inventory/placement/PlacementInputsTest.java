@@ -53,9 +53,7 @@ class PlacementInputsTest {
                 HostSnapshot held = after.get(beat);
                 FleetView view = new FleetView();
                 view.apply(held, held.observedAt());
-                view.apply(new HostSnapshot(held.hostId(), held.sequence() + 1, held.observedAt().plusSeconds(30),
-                        held.agentVersion(), held.hostKind(), held.vgpuManager(), List.copyOf(new ArrayList<>(held.gpus())),
-                        List.copyOf(new ArrayList<>(held.vgpus()))), held.observedAt().plusSeconds(30));
+                view.apply(TestFleet.heartbeatOf(held, 30), held.observedAt().plusSeconds(30));
                 after.set(beat, view.host(beatHost).orElseThrow().snapshot());
             }
             Set<String> touched = new HashSet<>(changed);

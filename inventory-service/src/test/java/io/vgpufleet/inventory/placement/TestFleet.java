@@ -92,6 +92,13 @@ final class TestFleet {
         return hosts.stream().map(HostSpec::snapshot).toList();
     }
 
+    /** A heartbeat of {@code held}: a new snapshot object with new lists of the same pGPUs and vGPUs, seconds later. */
+    static HostSnapshot heartbeatOf(HostSnapshot held, long seconds) {
+        return new HostSnapshot(held.hostId(), held.sequence() + 1, held.observedAt().plusSeconds(seconds),
+                held.agentVersion(), held.hostKind(), held.vgpuManager(), List.copyOf(new ArrayList<>(held.gpus())),
+                List.copyOf(new ArrayList<>(held.vgpus())));
+    }
+
     static String gpuUuid(int n) {
         return String.format("GPU-%08x-0000-4000-8000-%012x", n, n);
     }

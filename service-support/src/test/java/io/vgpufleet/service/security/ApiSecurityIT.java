@@ -25,6 +25,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,6 +48,9 @@ class ApiSecurityIT {
 
     @Autowired
     SecuredTestApplication.ThingsApi things;
+
+    @Autowired
+    JwtDecoder decoder;
 
     @Test
     void anUnauthenticatedWriteIs401AndAuditedAsAnonymous(KafkaBroker broker) throws Exception {
@@ -127,6 +132,17 @@ class ApiSecurityIT {
         assertProblem(expired, "expired");
         assertThat(garbage.statusCode()).isEqualTo(401);
         assertThat(things.created.get()).isEqualTo(before);
+    }
+
+    @Test
+    void theIssuerIsKeptAsTheTokensTextWhetherURNOrURL() {
+        Jwt urn = decoder.decode(TestTokens.token("ursula", List.of("viewer"), Duration.ofMinutes(5)));
+        Jwt url = decoder.decode(TestTokens.tokenIssuedBy("https://idp.example.net/realms/fleet", "ulla", List.of("viewer")));
+
+        assertThat(urn.getClaims().get("iss")).isEqualTo(TestTokens.ISSUER);
+        // Spring's default would make this one a java.net.URL
+        assertThat(url.getClaims().get("iss")).isEqualTo("https://idp.example.net/realms/fleet");
+        assertThat(url.getSubject()).isEqualTo("ulla");
     }
 
     @Test

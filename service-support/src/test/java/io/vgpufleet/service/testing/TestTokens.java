@@ -62,6 +62,11 @@ public final class TestTokens {
         return sign(Keys.PAIR.getPrivate(), claims(subject, roles, lifetime));
     }
 
+    /** A signed JWT like {@link #token} but from another {@code iss}. */
+    public static String tokenIssuedBy(String issuer, String subject, List<String> roles) {
+        return sign(Keys.PAIR.getPrivate(), new JWTClaimsSet.Builder(claims(subject, roles, LIFETIME)).issuer(issuer).build());
+    }
+
     /** A well-formed token for {@code role} that no service trusts: signed by another key. */
     public static String bearerSignedByAnotherKey(String role) {
         return "Bearer " + sign(Keys.STRANGER.getPrivate(), claims("test-" + role, List.of(role), LIFETIME));

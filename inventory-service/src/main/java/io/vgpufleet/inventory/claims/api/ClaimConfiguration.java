@@ -100,7 +100,8 @@ class ClaimConfiguration {
             @Value("${vgpu.inventory.claims.streams.application-id:inventory-service-claims}") String applicationId,
             @Value("${vgpu.inventory.claims.streams.processing-guarantee:exactly_once_v2}") String guarantee,
             @Value("${vgpu.inventory.claims.streams.state-dir:${java.io.tmpdir}/vgpu-inventory-claims}") String stateDir,
-            @Value("${vgpu.inventory.claims.streams.commit-interval:50ms}") Duration commitInterval,
+            @Value("${vgpu.inventory.claims.streams.commit-interval:20ms}") Duration commitInterval,
+            @Value("${vgpu.inventory.claims.streams.poll-interval:5ms}") Duration pollInterval,
             @Value("${vgpu.inventory.claims.streams.expiry-interval:1s}") Duration expiryInterval,
             @Value("${vgpu.inventory.claims.streams.threads:1}") int threads,
             @Value("${vgpu.inventory.claims.final-retention:24h}") Duration finalRetention,
@@ -108,15 +109,15 @@ class ClaimConfiguration {
             @Value("${server.port:8080}") int serverPort,
             KafkaClientSecurity security,
             TopicCatalogueProvisioning provisioned) {
-        Properties config = streamsConfig(bootstrapServers, applicationId, guarantee, stateDir, commitInterval, threads,
-                security);
+        Properties config = streamsConfig(bootstrapServers, applicationId, guarantee, stateDir, commitInterval,
+                pollInterval, threads, security);
         StaticMembership.apply(config, StaticMembership.instanceId(instanceId, serverPort));
         return new ClaimStreams(ClaimTopology.build(codec, expiryInterval, finalRetention, meters), config);
     }
 
     /** The ledger stream's Kafka Streams configuration. */
     static Properties streamsConfig(String bootstrapServers, String applicationId, String guarantee, String stateDir,
-            Duration commitInterval, int threads, KafkaClientSecurity security) {
+            Duration commitInterval, Duration pollInterval, int threads, KafkaClientSecurity security) {
         if (threads < 1) {
             throw new IllegalArgumentException("vgpu.inventory.claims.streams.threads must be 1 or more, was " + threads);
         }
@@ -126,6 +127,7 @@ class ClaimConfiguration {
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+        config.put(StreamsConfig.POLL_MS_CONFIG, pollInterval.toMillis());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, threads);
         config.put(StreamsConfig.producerPrefix("linger.ms"), 0);
         // one broker connection carries every partition's batch in one request anyway; with more in flight, a

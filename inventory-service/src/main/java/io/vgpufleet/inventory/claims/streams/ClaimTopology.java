@@ -200,8 +200,16 @@ public final class ClaimTopology {
 
     /** The expiry index key: epoch millis zero-padded so that keys sort by time, then the claim id. */
     static String expiryKey(Instant expiresAt, String claimId) {
-        return String.format("%019d|%s", Math.max(0, expiresAt.toEpochMilli()), claimId);
+        String millis = Long.toString(Math.max(0, expiresAt.toEpochMilli()));
+        StringBuilder key = new StringBuilder(EXPIRY_MILLIS_DIGITS + 1 + claimId.length());
+        for (int pad = millis.length(); pad < EXPIRY_MILLIS_DIGITS; pad++) {
+            key.append('0');
+        }
+        return key.append(millis).append('|').append(claimId).toString();
     }
+
+    /** Digits of {@link Long#MAX_VALUE}: every expiry key's time has as many, so that keys sort by time. */
+    private static final int EXPIRY_MILLIS_DIGITS = 19;
 
     /** A value on its way out; {@code partition} is the dead letter's original partition, or -1 (by key). */
     record Outbound(String topic, byte @Nullable [] value, int partition) {}
@@ -396,7 +404,6 @@ public final class ClaimTopology {
         private void commit(HostLedger before, HostLedger.Outcome outcome, long timestamp) {
             HostLedger after = outcome.ledger();
             if (after != before) {
-                reindex(before, after);
                 store(before, after);
                 cached.put(after.hostId(), after);
             }
@@ -411,8 +418,10 @@ public final class ClaimTopology {
 
         /**
          * Writes what changed from one ledger to the next: its capacity when a snapshot replaced it, each claim
-         * added or changed (a claim the operation did not touch is the same object in both), each claim gone.
-         * A command thus writes one small record per claim it changed, not the host's whole ledger.
+         * added or changed (a claim the operation did not touch is the same object in both), each claim gone,
+         * and the expiry index entries of the GRANTED claims among those. A command thus writes one small
+         * record per claim it changed, not the host's whole ledger, and looks at the claims it did not touch
+         * only to see that they are the same objects: with PACK a host holds up to 128 claims.
          */
         private void store(HostLedger before, HostLedger after) {
             String hostId = after.hostId();
@@ -424,44 +433,35 @@ public final class ClaimTopology {
                 gone.put(claim.claimId(), claim);
             }
             for (ClaimChanged claim : after.claims()) {
-                if (gone.remove(claim.claimId()) != claim) {
+                ClaimChanged was = gone.remove(claim.claimId());
+                if (was != claim) {
                     active().put(activeKey(hostId, claim.claimId()), claim);
+                    reindex(hostId, was, claim);
                 }
             }
-            for (String claimId : gone.keySet()) {
-                active().delete(activeKey(hostId, claimId));
+            for (ClaimChanged claim : gone.values()) {
+                active().delete(activeKey(hostId, claim.claimId()));
+                reindex(hostId, claim, null);
             }
         }
 
         /**
-         * Keeps the expiry index in step: the entries of GRANTED claims that the old ledger has and the new
-         * one has not (expired, released, confirmed, extended) out, the new ones in. Only the difference is
-         * written: every write is a changelog record in the transaction, and rewriting every GRANTED claim
-         * of a host at each command made a command cost in proportion to the host's claims.
+         * Keeps the expiry index in step for one claim that changed: the old entry out when the claim was
+         * GRANTED and no longer is, or is with another expiry (extended); the new one in. Only the difference
+         * is written: every write is a changelog record in the transaction.
          */
-        private void reindex(HostLedger before, HostLedger after) {
-            Set<String> was = grantedKeys(before);
-            Set<String> now = grantedKeys(after);
-            for (String key : was) {
-                if (!now.contains(key)) {
-                    expiries().delete(key);
-                }
+        private void reindex(String hostId, @Nullable ClaimChanged was, @Nullable ClaimChanged now) {
+            Instant wasDue = was != null && was.state() == ClaimState.GRANTED ? was.expiresAt() : null;
+            Instant nowDue = now != null && now.state() == ClaimState.GRANTED ? now.expiresAt() : null;
+            if (java.util.Objects.equals(wasDue, nowDue)) {
+                return;
             }
-            for (String key : now) {
-                if (!was.contains(key)) {
-                    expiries().put(key, after.hostId());
-                }
+            if (wasDue != null) {
+                expiries().delete(expiryKey(wasDue, was.claimId()));
             }
-        }
-
-        private static Set<String> grantedKeys(HostLedger ledger) {
-            Set<String> keys = new java.util.HashSet<>();
-            for (ClaimChanged claim : ledger.claims()) {
-                if (claim.state() == ClaimState.GRANTED) {
-                    keys.add(expiryKey(claim.expiresAt(), claim.claimId()));
-                }
+            if (nowDue != null) {
+                expiries().put(expiryKey(nowDue, now.claimId()), hostId);
             }
-            return keys;
         }
 
         private void forward(String sink, Object payload, long timestamp) {

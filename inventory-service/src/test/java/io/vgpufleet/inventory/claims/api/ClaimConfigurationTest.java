@@ -41,7 +41,7 @@ class ClaimConfigurationTest {
 
     private static Properties config(int threads, KafkaClientSecurity security) {
         return ClaimConfiguration.streamsConfig("broker:9092", "claims", StreamsConfig.EXACTLY_ONCE_V2, "/tmp/claims",
-                Duration.ofMillis(50), threads, security);
+                Duration.ofMillis(50), Duration.ofMillis(10), threads, security);
     }
 
     @Test
@@ -58,6 +58,9 @@ class ClaimConfigurationTest {
         Properties config = config(3, new KafkaClientSecurity(Map.of("security.protocol", "SSL")));
         assertThat(config.get("security.protocol")).isEqualTo("SSL");
         assertThat(config.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG)).isEqualTo(3);
+        // the stream thread goes on to commit after 10 ms without input, not Kafka's 100 ms
+        assertThat(config.get(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(10L);
+        assertThat(config.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(50L);
         assertThatThrownBy(() -> config(0, KafkaClientSecurity.none())).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("threads");
     }

@@ -8,6 +8,7 @@ import io.vgpufleet.contracts.claims.ClaimChanged;
 import io.vgpufleet.contracts.claims.ClaimCommandRefused;
 import io.vgpufleet.contracts.claims.ClaimItem;
 import io.vgpufleet.contracts.claims.ClaimState;
+import io.vgpufleet.contracts.claims.ExtendClaim;
 import io.vgpufleet.contracts.claims.ReleaseClaim;
 import io.vgpufleet.contracts.claims.ReserveClaimId;
 import io.vgpufleet.contracts.host.EccMode;
@@ -202,11 +203,48 @@ class ClaimTopologyTest {
         send(new ReleaseClaim("cmd-r", "c2", HOST, "done", T0));
         assertThat(changes()).extracting(ClaimChanged::claimId, ClaimChanged::state)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("c2", ClaimState.RELEASED));
-        List<Object> indexed = new java.util.ArrayList<>();
+        assertThat(indexed()).singleElement().asString().endsWith("|c4");
+    }
+
+    @Test
+    void anExtendedClaimIsIndexedAtItsNewExpiryOnlyAndExpiresThen() throws Exception {
+        send(snapshot(2));
+        send(claim("c1", 60));
+        send(claim("c2", 60));
+        assertThat(changes()).hasSize(2);
+        send(new ExtendClaim("cmd-x", "c1", HOST, 600, T0));
+        assertThat(changes()).singleElement().satisfies(change -> assertThat(change.claimId()).isEqualTo("c1"));
+        assertThat(indexed()).hasSize(2).anySatisfy(key -> assertThat(key).endsWith("|c2"))
+                .anySatisfy(key -> assertThat(key).endsWith("|c1"));
+        String c1Key = indexed().stream().filter(key -> key.endsWith("|c1")).findFirst().orElseThrow();
+
+        driver.advanceWallClockTime(Duration.ofSeconds(61));
+        assertThat(changes()).extracting(ClaimChanged::claimId, ClaimChanged::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("c2", ClaimState.EXPIRED));
+        assertThat(indexed()).containsExactly(c1Key);
+        driver.advanceWallClockTime(Duration.ofSeconds(540));
+        assertThat(changes()).extracting(ClaimChanged::claimId, ClaimChanged::state)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("c1", ClaimState.EXPIRED));
+        assertThat(indexed()).isEmpty();
+    }
+
+    @Test
+    void expiryKeysSortByTimeThenClaimId() {
+        assertThat(ClaimTopology.expiryKey(Instant.ofEpochMilli(5), "c")).isEqualTo("0000000000000000005|c");
+        assertThat(ClaimTopology.expiryKey(Instant.ofEpochMilli(-7), "c")).isEqualTo("0000000000000000000|c");
+        assertThat(ClaimTopology.expiryKey(Instant.ofEpochMilli(Long.MAX_VALUE), "")).isEqualTo(Long.MAX_VALUE + "|");
+        List<String> keys = new java.util.ArrayList<>(List.of(ClaimTopology.expiryKey(Instant.ofEpochMilli(10), "a"),
+                ClaimTopology.expiryKey(Instant.ofEpochMilli(9), "b"), ClaimTopology.expiryKey(Instant.ofEpochMilli(9), "a")));
+        java.util.Collections.sort(keys);
+        assertThat(keys).containsExactly("0000000000000000009|a", "0000000000000000009|b", "0000000000000000010|a");
+    }
+
+    private List<String> indexed() {
+        List<String> keys = new java.util.ArrayList<>();
         try (var all = driver.<String, String>getKeyValueStore(ClaimTopology.EXPIRIES).all()) {
-            all.forEachRemaining(entry -> indexed.add(entry.key));
+            all.forEachRemaining(entry -> keys.add(entry.key));
         }
-        assertThat(indexed).singleElement().asString().endsWith("|c4");
+        return keys;
     }
 
     @Test

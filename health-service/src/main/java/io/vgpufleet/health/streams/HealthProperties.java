@@ -123,6 +123,7 @@ public class HealthProperties {
         private Duration tickInterval = Duration.ofSeconds(5);
         private String stateDir = System.getProperty("java.io.tmpdir") + "/vgpu-health-streams";
         private Duration commitInterval = Duration.ofMillis(100);
+        private Duration pollInterval = Duration.ofMillis(10);
         private String applicationServer = "";
 
         public String getApplicationId() {
@@ -176,6 +177,19 @@ public class HealthProperties {
 
         public void setCommitInterval(Duration value) {
             this.commitInterval = value;
+        }
+
+        /**
+         * Kafka Streams' {@code poll.ms}: how long the stream thread waits for input before it goes on to
+         * commit what it processed. Kafka's default, 100 ms, came on top of the commit interval for a verdict
+         * on a quiet stream (a cordon is visible to read_committed readers only once committed).
+         */
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration value) {
+            this.pollInterval = value;
         }
     }
 }

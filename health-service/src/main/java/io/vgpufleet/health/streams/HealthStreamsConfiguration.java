@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(HealthProperties.class)
-class HealthStreamsConfiguration {
+public class HealthStreamsConfiguration {
 
     @Bean
     HealthPolicyEngine healthPolicyEngine(HealthProperties properties) {
@@ -46,12 +46,23 @@ class HealthStreamsConfiguration {
             KafkaClientSecurity security,
             TopicCatalogueProvisioning provisioned) {
         HealthProperties.Streams streams = properties.getStreams();
+        Properties config = streamsConfig(streams, bootstrapServers, security);
+        StaticMembership.apply(config, StaticMembership.instanceId(instanceId, serverPort));
+        return new HealthStreams(
+                HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config,
+                meters);
+    }
+
+    /** The policy stream's Kafka Streams configuration (the benchmark runs the topology with it too). */
+    public static Properties streamsConfig(HealthProperties.Streams streams, String bootstrapServers,
+            KafkaClientSecurity security) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, streams.getApplicationId());
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, streams.getProcessingGuarantee());
         config.put(StreamsConfig.STATE_DIR_CONFIG, streams.getStateDir());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, streams.getCommitInterval().toMillis());
+        config.put(StreamsConfig.POLL_MS_CONFIG, streams.getPollInterval().toMillis());
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         // a dead letter (a record near the 1 MiB limit plus its reason) must still go out, or the stream thread dies
         config.put(StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
@@ -61,10 +72,7 @@ class HealthStreamsConfiguration {
         }
         // TLS or SASL of the kafka-tls profile, as every other client of the service (docs/security.md)
         config.putAll(security.settings());
-        StaticMembership.apply(config, StaticMembership.instanceId(instanceId, serverPort));
-        return new HealthStreams(
-                HealthTopology.build(engine, codec, streams.getTickInterval(), new AllListeners(listeners)), config,
-                meters);
+        return config;
     }
 
     /** {@code /actuator/health} component {@code policyStream}: DOWN once the stream has failed or stopped. */

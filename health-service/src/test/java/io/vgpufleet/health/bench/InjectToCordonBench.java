@@ -13,8 +13,11 @@ import io.vgpufleet.contracts.messaging.TopicCatalogue;
 import io.vgpufleet.contracts.messaging.TopicProvisioner;
 import io.vgpufleet.health.policy.HealthPolicy;
 import io.vgpufleet.health.policy.HealthPolicyEngine;
+import io.vgpufleet.health.streams.HealthProperties;
 import io.vgpufleet.health.streams.HealthStreams;
+import io.vgpufleet.health.streams.HealthStreamsConfiguration;
 import io.vgpufleet.health.streams.HealthTopology;
+import io.vgpufleet.service.messaging.KafkaClientSecurity;
 import io.vgpufleet.testing.BenchMachine;
 import java.io.IOException;
 import java.net.URI;
@@ -46,7 +49,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -55,8 +57,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * many injections, for the NVML-event path and for the polling path.
  *
  * <p>In this JVM: a KRaft broker (transaction log replicated once) and the health topology run by
- * {@link HealthStreams} with the production stream settings ({@code exactly_once_v2}, commit interval
- * 100 ms, one stream thread). As child processes: node agents from {@code node-agent/target/node-agent-*.jar}
+ * {@link HealthStreams} with the production stream settings ({@code HealthStreamsConfiguration.streamsConfig}
+ * with the service's defaults: {@code exactly_once_v2}, commit interval 100 ms, poll 10 ms, one stream thread). As child processes: node agents from {@code node-agent/target/node-agent-*.jar}
  * ({@code --simulate=t4}: four Tesla T4 each, health poll every 250 ms, the agent's default), faults injected
  * over their {@code POST /sim/gpus/{uuid}/faults}. One driver thread per pGPU runs cycles of: inject, wait for
  * the cordon (the measured latency), inject a reset, wait for the policy's uncordon.
@@ -78,6 +80,9 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * </pre>
  */
 public final class InjectToCordonBench {
+
+    /** The service's defaults (guarantee, commit and poll intervals); the application id and state dir are the bench's. */
+    private static final HealthProperties.Streams STREAM_SETTINGS = new HealthProperties.Streams();
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -131,8 +136,10 @@ public final class InjectToCordonBench {
             awaitRunning(streams);
 
             System.out.println(BenchMachine.describe());
-            System.out.printf("fleet: %d agents x 4 Tesla T4 = %d pGPUs, the agent's default health poll (250 ms); topology exactly_once_v2, "
-                    + "commit interval 100 ms, tick 100 ms%n", agents, gpus.size());
+            System.out.printf("fleet: %d agents x 4 Tesla T4 = %d pGPUs, the agent's default health poll (250 ms); topology with"
+                    + " the service's stream settings (%s, commit interval %d ms, poll %d ms), tick 100 ms%n", agents,
+                    gpus.size(), STREAM_SETTINGS.getProcessingGuarantee(), STREAM_SETTINGS.getCommitInterval().toMillis(),
+                    STREAM_SETTINGS.getPollInterval().toMillis());
             bench.run("warm-up (event path)", "{\"kind\":\"double-bit-ecc\"}", gpus, gpus.size() * 2);
             bench.run("event path: double-bit-ecc -> NVML event -> EccErrorsObserved -> FAILED -> cordon",
                     "{\"kind\":\"double-bit-ecc\"}", gpus, injections);
@@ -163,13 +170,10 @@ public final class InjectToCordonBench {
         xids.remove(63);
         HealthPolicy policy = new HealthPolicy(Integer.MAX_VALUE, Long.MAX_VALUE, Duration.ofHours(1),
                 Duration.ofMillis(1), Integer.MAX_VALUE, Duration.ofMillis(1), Duration.ofMillis(1), true, xids);
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "inject-to-cordon-bench");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        STREAM_SETTINGS.setApplicationId("inject-to-cordon-bench");
+        STREAM_SETTINGS.setStateDir(stateDir.toString());
+        Properties config = HealthStreamsConfiguration.streamsConfig(STREAM_SETTINGS, bootstrap,
+                KafkaClientSecurity.none());
         HealthStreams streams = new HealthStreams(HealthTopology.build(new HealthPolicyEngine(policy), codec,
                 Duration.ofMillis(100), new HealthTopology.Listener() {}), config, new SimpleMeterRegistry());
         streams.start();

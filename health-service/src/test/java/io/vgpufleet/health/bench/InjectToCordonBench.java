@@ -58,7 +58,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  *
  * <p>In this JVM: a KRaft broker (transaction log replicated once) and the health topology run by
  * {@link HealthStreams} with the production stream settings ({@code HealthStreamsConfiguration.streamsConfig}
- * with the service's defaults: {@code exactly_once_v2}, commit interval 100 ms, poll 10 ms, one stream thread). As child processes: node agents from {@code node-agent/target/node-agent-*.jar}
+ * with the service's defaults: {@code exactly_once_v2}, commit interval 100 ms, poll 10 ms, one stream
+ * thread). As child processes: node agents from {@code node-agent/target/node-agent-*.jar}
  * ({@code --simulate=t4}: four Tesla T4 each, health poll every 250 ms, the agent's default), faults injected
  * over their {@code POST /sim/gpus/{uuid}/faults}. One driver thread per pGPU runs cycles of: inject, wait for
  * the cordon (the measured latency), inject a reset, wait for the policy's uncordon.
@@ -81,7 +82,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class InjectToCordonBench {
 
-    /** The service's defaults (guarantee, commit and poll intervals); the application id and state dir are the bench's. */
+    /** The service's defaults (guarantee, commit and poll intervals); application id and state dir are the bench's. */
     private static final HealthProperties.Streams STREAM_SETTINGS = new HealthProperties.Streams();
 
     private static final Duration STEP_TIMEOUT = Duration.ofSeconds(30);
@@ -136,10 +137,10 @@ public final class InjectToCordonBench {
             awaitRunning(streams);
 
             System.out.println(BenchMachine.describe());
-            System.out.printf("fleet: %d agents x 4 Tesla T4 = %d pGPUs, the agent's default health poll (250 ms); topology with"
-                    + " the service's stream settings (%s, commit interval %d ms, poll %d ms), tick 100 ms%n", agents,
-                    gpus.size(), STREAM_SETTINGS.getProcessingGuarantee(), STREAM_SETTINGS.getCommitInterval().toMillis(),
-                    STREAM_SETTINGS.getPollInterval().toMillis());
+            System.out.printf("fleet: %d agents x 4 Tesla T4 = %d pGPUs, the agent's default health poll (250 ms);"
+                    + " topology with the service's stream settings (%s, commit interval %d ms, poll %d ms), tick"
+                    + " 100 ms%n", agents, gpus.size(), STREAM_SETTINGS.getProcessingGuarantee(),
+                    STREAM_SETTINGS.getCommitInterval().toMillis(), STREAM_SETTINGS.getPollInterval().toMillis());
             bench.run("warm-up (event path)", "{\"kind\":\"double-bit-ecc\"}", gpus, gpus.size() * 2);
             bench.run("event path: double-bit-ecc -> NVML event -> EccErrorsObserved -> FAILED -> cordon",
                     "{\"kind\":\"double-bit-ecc\"}", gpus, injections);

@@ -201,7 +201,7 @@ class ClaimsIT {
 
     @Test
     @Order(3)
-    void releasesOnDeleteIdempotentlyAndAnswers404ForAnUnknownClaim() throws Exception {
+    void releasesOnDeleteIdempotentlyAndAnswers404ForAnUnknownClaim(KafkaBroker broker) throws Exception {
         publisher.publish(host("life-rel", 51, LIFE_TYPE, 1, List.of())).get();
         String id = claimOn(1, "life-rel", 60, null).path("claimId").asString();
         assertThat(delete(0, "/api/v1/claims/" + id).statusCode()).isEqualTo(204);
@@ -212,6 +212,14 @@ class ClaimsIT {
         assertThat(get(0, "/api/v1/claims/" + UUID.randomUUID()).statusCode()).isEqualTo(404);
         JsonNode listed = JSON.readTree(get(1, "/api/v1/claims?hostId=life-rel&state=RELEASED").body());
         assertThat(listed.path("items").findValuesAsString("claimId")).contains(id);
+
+        // what the ledger sends once a final claim's retention (24 h here) has passed: a tombstone on the claim
+        // topic, which reaches the bindings as a null payload and makes every directory forget the claim
+        new TopicProbe(broker.bootstrapServers()).send(TopicCatalogue.CLAIMS.name(), id, null, Map.of());
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(get(0, "/api/v1/claims/" + id).statusCode()).isEqualTo(404);
+            assertThat(get(1, "/api/v1/claims/" + id).statusCode()).isEqualTo(404);
+        });
     }
 
     @Test

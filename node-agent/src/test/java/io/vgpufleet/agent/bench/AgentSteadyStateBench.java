@@ -97,8 +97,9 @@ public final class AgentSteadyStateBench {
                 long firstSnapshot = firstSnapshotTimestamp(broker.getBrokersAsString());
                 System.out.println(BenchMachine.describe());
                 String healthPoll = System.getenv().getOrDefault("VGPU_AGENT_HEALTH_POLL", "PT0.25S (the default)");
-                System.out.printf("agent: java %s -jar node-agent.jar --simulate=a100x8 (8 pGPUs, discovery every 1 s, "
-                        + "health every %s)%n", String.join(" ", flags), healthPoll);
+                String launched = launch == null ? "-jar " + jar.getFileName() : launch.replaceAll("-cp \\S+", "-cp <jars>");
+                System.out.printf("agent: java %s %s --simulate=a100x8 (8 pGPUs, discovery every 1 s, "
+                        + "health every %s)%n", String.join(" ", flags), launched, healthPoll);
                 System.out.printf("steady state over %.0f s after %d s warm-up: VmRSS %.1f MiB (max %.1f MiB), "
                         + "VmHWM %.1f MiB, threads %d, CPU %.2f %% of one core%n", wall, warmUp, rss / 1024.0,
                         maxRss / 1024.0, statusKib(pid, "VmHWM:") / 1024.0, statusKib(pid, "Threads:"),

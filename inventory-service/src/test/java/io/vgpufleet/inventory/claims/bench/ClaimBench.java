@@ -324,6 +324,10 @@ public final class ClaimBench {
                     phase, (end.processNanos - processNanos) / 1e6 / count, (end.processNanos - processNanos) / 1e9);
             groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
                     .forEach(entry -> System.out.printf("  %8.3f  %s%n", entry.getValue() / 1e6 / count, entry.getKey()));
+            long javaThreads = groups.values().stream().mapToLong(Long::longValue).sum();
+            // what no Java thread accounts for: the collector, the JIT compilers and the VM's own threads
+            System.out.printf("  %8.3f  all Java threads (%d groups); %.3f the JVM's own threads (GC, JIT, VM)%n",
+                    javaThreads / 1e6 / count, groups.size(), (end.processNanos - processNanos - javaThreads) / 1e6 / count);
         }
 
         private static String group(String name) {

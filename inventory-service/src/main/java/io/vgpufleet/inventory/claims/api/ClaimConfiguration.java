@@ -101,7 +101,7 @@ class ClaimConfiguration {
             @Value("${vgpu.inventory.claims.streams.processing-guarantee:exactly_once_v2}") String guarantee,
             @Value("${vgpu.inventory.claims.streams.state-dir:${java.io.tmpdir}/vgpu-inventory-claims}") String stateDir,
             @Value("${vgpu.inventory.claims.streams.commit-interval:20ms}") Duration commitInterval,
-            @Value("${vgpu.inventory.claims.streams.poll-interval:5ms}") Duration pollInterval,
+            @Value("${vgpu.inventory.claims.streams.poll-interval:10ms}") Duration pollInterval,
             @Value("${vgpu.inventory.claims.streams.expiry-interval:1s}") Duration expiryInterval,
             @Value("${vgpu.inventory.claims.streams.threads:1}") int threads,
             @Value("${vgpu.inventory.claims.final-retention:24h}") Duration finalRetention,

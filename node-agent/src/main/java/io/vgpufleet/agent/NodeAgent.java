@@ -100,7 +100,7 @@ public final class NodeAgent implements AutoCloseable {
      * breakdown, docs/benchmarks.md, issue 8, third session: on the shared 2-core machine the gain was within
      * the load's noise.) Records sent while a request is in flight still go out together.
      */
-    static final Map<String, Object> PRODUCER_OVERRIDES = Map.of(
+    public static final Map<String, Object> PRODUCER_OVERRIDES = Map.of(
             ProducerConfig.LINGER_MS_CONFIG, 0,
             ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * 1024 * 1024,
             ProducerConfig.MAX_BLOCK_MS_CONFIG, 1000,

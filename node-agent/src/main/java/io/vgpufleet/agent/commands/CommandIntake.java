@@ -402,7 +402,8 @@ public final class CommandIntake implements AutoCloseable {
         return reply instanceof CommandFailed ? "failed" : "succeeded";
     }
 
-    private static Map<String, Object> consumerConfig(String hostId, String bootstrapServers) {
+    /** The command consumer's settings, without TLS (also what the footprint bench's Kafka floor runs). */
+    public static Map<String, Object> consumerConfig(String hostId, String bootstrapServers) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ConsumerConfig.GROUP_ID_CONFIG, groupId(hostId));
